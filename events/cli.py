@@ -1,0 +1,229 @@
+"""The `twir-events` command: a thin layer over `events.upcoming` and the renderers.
+
+Standard output carries only the block (or JSON); warnings and progress go to standard error.
+Exit status: 0 done, 1 a feed could not be read (what could be made is still printed),
+2 the command line or the configuration is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+PROG = "twir-events"
+MAX_WEEKS = 52
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake costs one line on standard error, not a usage screen."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _weeks(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of weeks: {text!r}") from None
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise argparse.ArgumentTypeError(f"weeks must be 1 to {MAX_WEEKS}, not {weeks}")
+    return weeks
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"timeout must be above 0 and at most 600, not {text}")
+    return value
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("twir-events")
+    except PackageNotFoundError:
+        return "0"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Print the 'Upcoming Events' block of This Week in Rust from iCal feeds.",
+        epilog=f"Other commands: '{PROG} feeds' shows the state of each feed's cache; "
+        f"'{PROG} registry learn BLOCKS... -o FILE' learns the group registry.",
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the issue date, first day of the window (default: the next Wednesday)",
+    )
+    parser.add_argument(
+        "--weeks", type=_weeks, default=4, help="length of the window in weeks (default: 4)"
+    )
+    parser.add_argument(
+        "--calendar",
+        action="append",
+        metavar="SOURCE",
+        help="a feed URL or file; repeatable; replaces the configured feeds",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="feeds and groups (default: ./calendars.toml)"
+    )
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--cache-dir", metavar="DIR", help="where fetched feeds are kept")
+    parser.add_argument("--offline", action="store_true", help="use cached feeds only")
+    parser.add_argument("--refresh", action="store_true", help="fetch anew, ignoring validators")
+    parser.add_argument(
+        "--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per request"
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="say only errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["feeds"]:
+        return _feeds(args_list[1:])
+    if args_list[:1] == ["registry"]:
+        return _registry(args_list[1:])
+    args = build_parser().parse_args(args_list)
+    if args.offline and args.refresh:
+        build_parser().error("--offline and --refresh exclude each other")
+    return _run(args)
+
+
+def _say(line: str) -> None:
+    from .render import clean_text
+
+    print(clean_text(line), file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .config import ConfigError
+    from .pipeline import upcoming
+    from .render import to_json, to_markdown
+
+    interactive = sys.stderr.isatty() and not args.quiet
+    progress = None
+    console = None
+    if interactive:
+        from rich.console import Console
+
+        from .progress import progress_callback
+
+        console = Console(stderr=True)
+        progress = progress_callback(console)
+    try:
+        agenda = upcoming(
+            args.start,
+            args.weeks,
+            calendars=args.calendar,
+            config=args.config,
+            cache_dir=args.cache_dir,
+            offline=args.offline,
+            refresh=args.refresh,
+            timeout=args.timeout,
+            on_progress=progress,
+        )
+    except ConfigError as exc:
+        _say(f"{PROG}: {exc}")
+        return 2
+    if not args.quiet:
+        for problem in agenda.problems:
+            _say(f"warning: {problem}")
+    for failure in agenda.failures:
+        _say(f"error: {failure}")
+    if console is not None:
+        _summary(console, agenda)
+    if not agenda.feeds:
+        return 1
+    text = to_json(agenda) if args.format == "json" else to_markdown(agenda)
+    if args.output:
+        try:
+            from .files import write_atomic
+
+            write_atomic(Path(args.output), text.encode("utf-8"))
+        except OSError as exc:
+            _say(f"{PROG}: cannot write {args.output}: {exc.strerror or exc}")
+            return 1
+    else:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    return 1 if agenda.failures else 0
+
+
+def _summary(console: object, agenda: object) -> None:
+    from collections import Counter
+
+    from .fetch import freshness
+    from .progress import print_summary
+
+    events = Counter(e.feed for e in agenda.events)  # type: ignore[attr-defined]
+    warnings = Counter(p.feed for p in agenda.problems)  # type: ignore[attr-defined]
+    rows = [
+        (f.spec.name, freshness(f), events[f.spec.name], warnings[f.spec.name])
+        for f in agenda.feeds  # type: ignore[attr-defined]
+    ]
+    rows += [(p.feed, "failed", 0, 1) for p in agenda.failures]  # type: ignore[attr-defined]
+    print_summary(console, rows)
+
+
+def _feeds(argv: list[str]) -> int:
+    parser = _Parser(prog=f"{PROG} feeds", description="Show each configured feed's cache state.")
+    parser.add_argument("--config", metavar="FILE")
+    parser.add_argument("--calendar", action="append", metavar="SOURCE")
+    parser.add_argument("--cache-dir", metavar="DIR")
+    args = parser.parse_args(argv)
+    from rich.console import Console
+
+    from .config import ConfigError, load_config, spec_for
+    from .fetch import feed_status
+    from .progress import print_status
+
+    try:
+        specs = (
+            tuple(spec_for(c) for c in args.calendar)
+            if args.calendar
+            else load_config(args.config).calendars
+        )
+    except ConfigError as exc:
+        _say(f"{PROG}: {exc}")
+        return 2
+    cache_dir = Path(args.cache_dir) if args.cache_dir else None
+    print_status(Console(), feed_status(specs, cache_dir))
+    return 0
+
+
+def _registry(argv: list[str]) -> int:
+    parser = _Parser(prog=f"{PROG} registry", description="Learn the group registry.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    learn = sub.add_parser("learn", help="learn groups from published TWIR blocks")
+    learn.add_argument("blocks", nargs="+", type=Path, metavar="BLOCK")
+    learn.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    args = parser.parse_args(argv)
+    from .learn import main_learn
+
+    return main_learn(args.blocks, args.output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,355 @@
+"""Read one occurrence the way an editor does: title, event link, group, place, mode, local date.
+
+This is the stage that replaces the editors' manual work, so every rule of CALENDAR.md §2 is
+here (link shapes live in links.py, addresses in places.py, known groups in registry.py), and
+whatever cannot be read is said as a Problem on the event instead of being guessed silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import links as L
+from .model import Event, Group, Mode, Occurrence, Place, Problem
+from .places import parse_display, parse_location
+from .registry import Registry, RegistryGroup, name_key
+
+_CANCELLED = re.compile(
+    r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|annul[ée]e?)\s*[\])]?\s*[:\-–—|!]*\s*", re.IGNORECASE
+)
+_ONLINE_WORDS = frozenset(
+    {
+        "online",
+        "online event",
+        "online only",
+        "virtual",
+        "virtual event",
+        "remote",
+        "zoom",
+        "internet",
+        "web",
+        "livestream",
+        "tbd online",
+    }
+)
+_ONLINE_WITH_PLACE = re.compile(r"^(?:online|virtual)(?:\s+event)?\s*[(\[](.+)[)\]]\s*$", re.I)
+_HYBRID_LOCATION = re.compile(r"^hybrid\b(?:\s+event)?\s*[:\-–—(]?\s*(.*?)\)?\s*$", re.IGNORECASE)
+_HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
+_PREFIX_SEPARATORS = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A group the entry points at, and whether the entry itself linked its page."""
+
+    group: Group
+    record: RegistryGroup | None
+    linked: bool  # the url came from the entry, not from the registry
+
+
+def understand(occ: Occurrence, registry: Registry) -> Event:
+    """Turn one occurrence into an Event, listing on it whatever could not be understood."""
+    problems: list[str] = []
+    summary = " ".join(occ.summary.split())
+    cancelled = occ.status == "CANCELLED"
+    if _CANCELLED.match(summary):
+        cancelled = True
+        summary = _CANCELLED.sub("", summary, count=1)
+
+    found = L.find_links(occ.description)
+    if occ.location and L.is_http(occ.location.strip()):
+        found.append(L.Link(L.unwrap(occ.location.strip()), "", ""))
+    event_url = _event_link(occ.url, found)
+
+    groups, title = _groups_and_title(occ, summary, found, event_url, registry, problems)
+    primary = groups[0] if groups else None
+
+    mode, place = _mode_and_place(occ, found, primary, problems)
+    if (
+        primary
+        and primary.home is None
+        and place is not None
+        and not groups_known(groups, registry)
+    ):
+        groups = (Group(primary.name, primary.url, place),) + groups[1:]
+
+    if event_url is None:
+        if primary and primary.url:
+            problems.append("no event link; the group's page is linked instead")
+            event_url = primary.url
+        else:
+            problems.append("no event link")
+    if not title:
+        title = summary or "(untitled)"
+        if not summary:
+            problems.append("no title")
+
+    start, first, last = _local_dates(occ, mode, place, primary, problems)
+    return Event(
+        uid=occ.uid,
+        feed=occ.feed.name,
+        title=title,
+        url=event_url,
+        groups=groups,
+        mode=mode,
+        place=place,
+        start=start,
+        date=first,
+        end_date=last,
+        cancelled=cancelled,
+        problems=tuple(Problem(occ.feed.name, p, occ.uid, occ.summary) for p in problems),
+    )
+
+
+def groups_known(groups: Iterable[Group], registry: Registry) -> bool:
+    return any(registry.by_name(g.name) is not None for g in groups)
+
+
+# -- the event link --------------------------------------------------------------------------
+
+
+def _event_link(url: str | None, found: list[L.Link]) -> str | None:
+    """URL wins; then the first event page in the text; then the first link that is neither a
+    meeting room, a group page introduced as such, nor a map or picture."""
+    if url:
+        url = L.unwrap(url.strip())
+        if L.is_http(url) and not L.is_meeting_link(url):
+            return url
+    for link in found:
+        if L.is_event_page(link.url) and not L.is_labelled_group_link(link):
+            return link.url
+    for link in found:
+        if (
+            L.is_meeting_link(link.url)
+            or L.is_noise(link.url)
+            or L.is_labelled_group_link(link)
+            or _is_group_page(link.url)
+        ):
+            continue
+        return link.url
+    return None
+
+
+def _is_group_page(url: str) -> bool:
+    """A platform page of a whole group (Meetup group, Eventbrite organiser)."""
+    if L.meetup_group_page(url) and not L.is_event_page(url):
+        return True
+    return L.host_of(url).startswith("eventbrite.") and "/o/" in url
+
+
+# -- group and title -------------------------------------------------------------------------
+
+
+def _registry_by_link(registry: Registry, url: str) -> RegistryGroup | None:
+    """A registry group for `url`, trying shorter paths for a group's own site
+    (`rust-augsburg.github.io/meetup/Meetup_16.html` belongs to `…/meetup`)."""
+    record = registry.by_link(url)
+    if record is not None or L.host_of(url) in ("meetup.com", "lu.ma", "luma.com"):
+        return record
+    if L.host_of(url).startswith("eventbrite.") or L.is_meeting_link(url):
+        return None
+    head, _, _ = url.partition("?")
+    parts = head.rstrip("/").split("/")
+    while len(parts) > 4:  # keep scheme, empty, host and one segment at least
+        parts.pop()
+        record = registry.by_link("/".join(parts))
+        if record is not None:
+            return record
+    return None
+
+
+def _prefixes(summary: str) -> list[tuple[str, str]]:
+    """Every way to read `summary` as `<group><separator><title>`."""
+    out = []
+    m = re.match(r"^\s*\[([^\]]+)\]\s*[:\-–—|]?\s*(.+)$", summary)
+    if m:
+        out.append((m.group(1).strip(), m.group(2).strip()))
+    for sep in _PREFIX_SEPARATORS.finditer(summary):
+        left, right = summary[: sep.start()].strip(), summary[sep.end() :].strip()
+        if left and right:
+            out.append((left, right))
+    return out
+
+
+def _names_of(candidate: _Candidate) -> set[str]:
+    keys = {name_key(candidate.group.name)}
+    if candidate.record is not None:
+        keys.add(name_key(candidate.record.name))
+        keys.update(name_key(n) for n in candidate.record.names)
+    keys.discard("")
+    return keys
+
+
+def _looks_like_group_name(text: str) -> bool:
+    """A prefix that could be a group's name rather than the first half of a title."""
+    words = text.split()
+    return (
+        0 < len(words) <= 6
+        and "#" not in text
+        and not re.search(r"\d", text)
+        and not text.endswith((".", "?", "!"))
+    )
+
+
+def _groups_and_title(
+    occ: Occurrence,
+    summary: str,
+    found: list[L.Link],
+    event_url: str | None,
+    registry: Registry,
+    problems: list[str],
+) -> tuple[tuple[Group, ...], str]:
+    candidates: list[_Candidate] = []
+
+    def add(record: RegistryGroup | None, name: str | None, url: str | None, linked: bool) -> None:
+        if record is not None:
+            group = Group(record.name, url if linked and url else record.url, record.home)
+        elif name:
+            group = Group(name, url, None)
+        else:
+            return
+        for i, known in enumerate(candidates):
+            same = (record is not None and known.record is record) or name_key(
+                known.group.name
+            ) == name_key(group.name)
+            if same:
+                if linked and not known.linked and url:
+                    candidates[i] = _Candidate(
+                        Group(known.group.name, url, known.group.home), known.record, True
+                    )
+                return
+        candidates.append(_Candidate(group, record, linked))
+
+    # 1. a single group's feed is that group's
+    if occ.feed.group:
+        record = registry.by_name(occ.feed.group)
+        add(record, occ.feed.group, occ.feed.group_url, bool(occ.feed.group_url))
+    # 2. the group whose platform page holds the event
+    if event_url:
+        add(_registry_by_link(registry, event_url), None, None, False)
+    # 3. groups the entry introduces ("Hosted by …: url"), and bare group pages it links
+    labelled = [lk for lk in found if L.is_labelled_group_link(lk)]
+    for link in labelled:
+        name = L.label_name(link)
+        record = _registry_by_link(registry, link.url) or (registry.by_name(name) if name else None)
+        add(record, name, link.url, True)
+    for link in found:
+        if link in labelled or link.url == event_url or not _is_group_page(link.url):
+            continue
+        record = registry.by_link(link.url)
+        if record is not None:
+            add(record, None, link.url, True)
+    # 4. the SUMMARY prefix and the organiser's name
+    prefixes = _prefixes(summary)
+    if not candidates:
+        for left, _ in prefixes:
+            record = registry.by_name(left)
+            if record is not None:
+                add(record, None, None, False)
+                break
+    if not candidates and occ.organizer:
+        add(registry.by_name(occ.organizer), None, None, False)
+    # 5. a group the registry does not know: named by the prefix, paged by its Meetup slug
+    if not candidates:
+        name = next((left for left, _ in prefixes if _looks_like_group_name(left)), None)
+        page = L.meetup_group_page(event_url) if event_url else None
+        if name is None and occ.organizer and "@" not in occ.organizer:
+            name = occ.organizer
+        if name:
+            add(None, name, page, bool(page))
+            problems.append("group not in the registry")
+        else:
+            problems.append("no group")
+    elif candidates[0].record is None:
+        problems.append("group not in the registry")
+    if candidates and not candidates[0].group.url:
+        problems.append("no link for the group")
+
+    title = summary
+    if candidates:
+        keys = set().union(*(_names_of(c) for c in candidates))
+        for left, right in prefixes:
+            if name_key(left) in keys:
+                title = right
+                break
+    return tuple(c.group for c in candidates), title
+
+
+# -- mode and place --------------------------------------------------------------------------
+
+
+def _mode_and_place(
+    occ: Occurrence, found: list[L.Link], group: Group | None, problems: list[str]
+) -> tuple[Mode, Place | None]:
+    location = " ".join(occ.location.split())
+    home = group.home if group else None
+    lowered = location.casefold().strip(" .")
+    if not location or lowered in _ONLINE_WORDS or L.is_http(location):
+        return "online", home
+    m = _ONLINE_WITH_PLACE.match(location)
+    if m:
+        return "online", home or parse_display(m.group(1)) or parse_location(m.group(1))
+    mode: Mode = "in-person"
+    m = _HYBRID_LOCATION.match(location)
+    if m:
+        mode, location = "hybrid", m.group(1)
+    elif _HYBRID_WORD.search(occ.description) or any(L.is_room_link(link.url) for link in found):
+        mode = "hybrid"
+    place = parse_location(location) if location else None
+    if place is None:
+        if home is not None:
+            problems.append(f"place not understood: {location!r}; the group's home is shown")
+            return mode, home
+        problems.append(f"place not understood: {location!r}")
+    return mode, place
+
+
+# -- local dates -----------------------------------------------------------------------------
+
+
+def _local_dates(
+    occ: Occurrence, mode: Mode, place: Place | None, group: Group | None, problems: list[str]
+) -> tuple[datetime | date, date, date]:
+    """The local start and the first and last local days, in the zone where the event happens."""
+    start, end = occ.start, occ.end
+    if not isinstance(start, datetime):
+        last = start
+        if isinstance(end, date) and not isinstance(end, datetime) and end > start:
+            last = end - timedelta(days=1)
+        return start, start, last
+    if start.tzinfo is None:  # floating: already local
+        local_start = start
+        local_end = end if isinstance(end, datetime) and end.tzinfo is None else None
+    else:
+        zones = []
+        if mode != "online" and place is not None:
+            zones.append(place.timezone)
+        if group is not None and group.home is not None:
+            zones.append(group.home.timezone)
+        zones += [occ.tzid, occ.calendar_tz]
+        zone = next((z for z in map(_zone, zones) if z is not None), None)
+        if zone is None:
+            problems.append("no time zone known; the date is taken in UTC")
+            zone = ZoneInfo("UTC")
+        local_start = start.astimezone(zone)
+        local_end = end.astimezone(zone) if isinstance(end, datetime) and end.tzinfo else None
+    first = local_start.date()
+    last = first
+    if local_end is not None and local_end - local_start >= timedelta(days=1):
+        last = (local_end - timedelta(microseconds=1)).date()
+    return local_start, first, last

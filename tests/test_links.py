@@ -1,0 +1,90 @@
+"""Finding the event link among what people paste into a description."""
+
+from __future__ import annotations
+
+import pytest
+
+from events import links as L
+
+
+def test_google_redirect_is_unwrapped_to_its_q_parameter():
+    wrapped = (
+        "https://www.google.com/url?q=https%3A%2F%2Fwww.meetup.com%2Frust-berlin%2Fevents%2F306046642%2F"
+        "&sa=D&source=calendar&ust=1763000000000000&usg=AOvVaw0abc"
+    )
+    assert L.unwrap(wrapped) == "https://www.meetup.com/rust-berlin/events/306046642/"
+
+
+def test_unwrap_leaves_other_links_alone():
+    assert L.unwrap("https://www.google.com/maps?q=x") == "https://www.google.com/maps?q=x"
+
+
+def test_links_are_found_in_anchors_and_plain_text_in_order():
+    text = (
+        'Join us! <a href="https://www.meetup.com/rust-x/events/1/">RSVP</a><br>'
+        "Stream: https://meet.jit.si/rustx."
+    )
+    assert [lk.url for lk in L.find_links(text)] == [
+        "https://www.meetup.com/rust-x/events/1/",
+        "https://meet.jit.si/rustx",
+    ]
+
+
+def test_escaped_html_entities_in_links_are_decoded():
+    text = '<a href="https://www.google.com/url?q=https://luma.com/abc&amp;sa=D&amp;ust=1">x</a>'
+    assert [lk.url for lk in L.find_links(text)] == ["https://luma.com/abc"]
+
+
+def test_the_words_before_a_link_are_its_label():
+    (link,) = L.find_links(
+        "Details below<br>Hosted by Rust Kraków: https://www.meetup.com/rust-krakow/"
+    )
+    assert link.label == "Hosted by Rust Kraków:"
+    assert L.is_labelled_group_link(link)
+    assert L.label_name(link) == "Rust Kraków"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://us02web.zoom.us/j/123",
+        "https://meet.jit.si/RustBerlin",
+        "https://meet.google.com/abc-defg-hij",
+        "https://teams.microsoft.com/l/meetup-join/x",
+        "https://www.youtube.com/watch?v=x",
+        "https://www.twitch.tv/rust",
+        "https://discord.gg/abc",
+    ],
+)
+def test_meeting_links_are_recognised(url):
+    assert L.is_meeting_link(url)
+    assert not L.is_event_page(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.meetup.com/rust-berlin/events/306046642/",
+        "https://luma.com/l2xukapz",
+        "https://lu.ma/l2xukapz",
+        "https://www.eventbrite.com/e/rust-circle-meetup-tickets-628763878687",
+        "https://www.eventbrite.co.uk/e/rust-tickets-1",
+        "https://hasgeek.com/rustbangalore/2025-meetup/",
+    ],
+)
+def test_event_pages_are_recognised(url):
+    assert L.is_event_page(url)
+
+
+def test_meetup_links_name_their_group_page():
+    assert L.meetup_group_page("https://www.meetup.com/rust-aarhus/events/311502123/") == (
+        "https://www.meetup.com/rust-aarhus"
+    )
+    assert L.meetup_group_page("https://example.org/rust-aarhus/events/1") is None
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://x.org/a", "mailto:a@b.c", "//x.org", ""]
+)
+def test_only_http_links_are_safe(url):
+    assert L.safe_url(url) is None

@@ -1,0 +1,53 @@
+"""The window, cancellations and duplicates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from events.model import Window
+from events.select import select
+
+from .helpers import event
+
+WINDOW = Window.of_weeks(date(2025, 11, 19), 4)
+
+
+def test_both_ends_of_the_window_are_inclusive():
+    kept = select(
+        [
+            event("2025-11-18", uid="before"),
+            event("2025-11-19", uid="first"),
+            event("2025-12-17", uid="last"),
+            event("2025-12-18", uid="after"),
+        ],
+        WINDOW,
+    )
+    assert [e.uid for e in kept.events] == ["first", "last"]
+
+
+def test_a_multi_day_event_still_running_on_the_first_day_stays():
+    kept = select([event("2025-11-17", last="2025-11-19")], WINDOW)
+    assert len(kept.events) == 1
+
+
+def test_cancelled_events_are_left_out_and_reported():
+    kept = select([event(cancelled=True, title="Meetup")], WINDOW)
+    assert kept.events == ()
+    assert "cancelled" in kept.problems[0].message
+
+
+def test_the_same_event_link_on_the_same_day_is_listed_once():
+    kept = select(
+        [event(uid="a"), event(uid="b", url="https://www.meetup.com/rust-x/events/1")], WINDOW
+    )
+    assert len(kept.events) == 1
+
+
+def test_the_same_link_on_another_day_is_another_listing():
+    kept = select([event("2025-11-20"), event("2025-11-27", uid="b")], WINDOW)
+    assert len(kept.events) == 2
+
+
+def test_the_same_uid_from_two_feeds_is_listed_once():
+    kept = select([event(uid="x", url=None), event(uid="x", url="https://luma.com/abc")], WINDOW)
+    assert len(kept.events) == 1

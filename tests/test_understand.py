@@ -1,0 +1,254 @@
+"""Reading entries as an editor does: CALENDAR.md §2, one behaviour per test."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from events.model import FeedSpec, Place
+from events.registry import Registry, RegistryGroup
+from events.understand import understand
+
+from .helpers import occurrence
+
+BERLIN = Place("Berlin", "DE", None, "Europe/Berlin")
+REGISTRY = Registry(
+    [
+        RegistryGroup("Rust Berlin", "https://www.meetup.com/rust-berlin", BERLIN),
+        RegistryGroup(
+            "Seattle Rust User Group",
+            "https://www.meetup.com/join-srug",
+            Place("Seattle", "US", "WA", "America/Los_Angeles"),
+            links=("meetup.com/seattle-rust-user-group",),
+        ),
+        RegistryGroup(
+            "Dallas Rust User Meetup",
+            "https://www.meetup.com/dallasrust",
+            Place("Dallas", "US", "TX", "America/Chicago"),
+        ),
+        RegistryGroup(
+            "Rust Girona", "https://lu.ma/rust-girona", Place("Girona", "ES", None, "Europe/Madrid")
+        ),
+        RegistryGroup("Silicon Girona", "https://silicongirona.github.io"),
+        RegistryGroup(
+            "Rust Meetup Augsburg",
+            "https://rust-augsburg.github.io/meetup",
+            Place("Augsburg", "DE", None, "Europe/Berlin"),
+        ),
+    ]
+)
+BERLIN_EVENT = "https://www.meetup.com/rust-berlin/events/306046642/"
+
+
+def read(**kw):
+    return understand(occurrence(**kw), REGISTRY)
+
+
+def test_seattle_tuesday_evening_arriving_in_utc_is_published_on_tuesday():
+    ev = read(
+        summary="November SRUG Meetup",
+        location="Thinkspace, 2 Harrison St, Seattle, WA 98101, USA",
+        url="https://www.meetup.com/seattle-rust-user-group/events/311351673/",
+        start=datetime(2025, 11, 19, 2, 30, tzinfo=UTC),
+    )
+    assert ev.date == date(2025, 11, 18)
+    assert ev.place.display == "Seattle, WA, US"
+    assert ev.group.name == "Seattle Rust User Group"
+    assert ev.group.url == "https://www.meetup.com/join-srug"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Rust Berlin: Rust Hack and Learn",
+        "Rust Berlin - Rust Hack and Learn",
+        "[Rust Berlin] Rust Hack and Learn",
+        "rust berlin: Rust Hack and Learn",
+        "Rust Hack and Learn",
+    ],
+)
+def test_a_group_prefix_is_not_part_of_the_title(summary):
+    ev = read(summary=summary, url=BERLIN_EVENT, location="Online")
+    assert ev.title == "Rust Hack and Learn"
+
+
+def test_a_prefix_that_does_not_name_the_group_stays_in_the_title():
+    ev = read(
+        summary="Rust Meetup #16: Christian Meusel - Oxidizing Step by Step",
+        url="https://rust-augsburg.github.io/meetup/Meetup_16.html",
+        location="Provinostr. 52, 86153 Augsburg, Germany",
+    )
+    assert ev.title == "Rust Meetup #16: Christian Meusel - Oxidizing Step by Step"
+    assert ev.group.name == "Rust Meetup Augsburg"
+
+
+def test_a_meeting_link_is_never_the_event_link():
+    ev = read(
+        location="Online",
+        description="Join: https://us02web.zoom.us/j/8912?pwd=x<br>RSVP: " + BERLIN_EVENT,
+    )
+    assert ev.url == BERLIN_EVENT
+
+
+def test_a_google_wrapped_anchor_gives_the_real_event_link():
+    wrapped = (
+        "https://www.google.com/url?q=https://www.meetup.com/rust-berlin/events/306046642/"
+        "&amp;sa=D&amp;source=calendar&amp;ust=1763600000000000&amp;usg=AOvVaw1"
+    )
+    ev = read(location="Online", description=f'<a href="{wrapped}" target="_blank">Meetup</a>')
+    assert ev.url == BERLIN_EVENT
+    assert ev.group.name == "Rust Berlin"
+
+
+def test_the_url_property_wins_over_links_in_the_description():
+    ev = read(url=BERLIN_EVENT, description="See https://www.meetup.com/rust-berlin/events/999/")
+    assert ev.url == BERLIN_EVENT
+
+
+@pytest.mark.parametrize(
+    "location", ["Online", "Online event", "Virtual", "", "https://meet.jit.si/rust"]
+)
+def test_online_entries_show_the_group_home(location):
+    ev = read(location=location, url=BERLIN_EVENT)
+    assert ev.mode == "online"
+    assert ev.location == "Virtual (Berlin, DE)"
+
+
+def test_online_event_of_an_unknown_group_may_carry_its_place():
+    ev = read(
+        summary="Rust Circle Kampala: Rust Circle Meetup",
+        location="Online (Kampala, UG)",
+        url="https://www.eventbrite.com/e/rust-circle-meetup-tickets-628763878687",
+    )
+    assert ev.location == "Virtual (Kampala, UG)"
+
+
+def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
+    ev = read(
+        location="c-base, Rungestraße 20, 10179 Berlin, Germany",
+        url=BERLIN_EVENT,
+        description="Hybrid event: join us in person or online.",
+    )
+    assert ev.mode == "hybrid"
+    assert ev.location == "Hybrid (Berlin, DE)"
+
+
+def test_a_meeting_room_link_makes_an_in_person_event_hybrid():
+    ev = read(
+        location="Rosenthaler Str. 40, 10178 Berlin, Deutschland",
+        url=BERLIN_EVENT,
+        description="Or join on https://meet.jit.si/RustBerlin",
+    )
+    assert ev.mode == "hybrid"
+
+
+def test_an_in_person_event_shows_its_venue_not_the_group_home():
+    ev = read(location="Herengracht 20, 1015 BR Amsterdam, Nederland", url=BERLIN_EVENT)
+    assert (ev.mode, ev.location) == ("in-person", "Amsterdam, NL")
+
+
+def test_online_events_take_their_date_in_the_group_home_zone():
+    ev = read(
+        location="Online",
+        url="https://www.meetup.com/dallasrust/events/305361446/",
+        start=datetime(2025, 11, 26, 0, 30, tzinfo=UTC),
+    )
+    assert ev.date == date(2025, 11, 25)
+    assert ev.start.utcoffset() == ZoneInfo("America/Chicago").utcoffset(datetime(2025, 11, 25))
+
+
+def test_a_series_time_zone_serves_when_neither_venue_nor_home_has_one():
+    ev = read(
+        summary="Unknown Rust: Talks",
+        location="Online",
+        start=datetime(2025, 11, 20, 23, 30, tzinfo=ZoneInfo("UTC")),
+        tzid="Asia/Tokyo",
+    )
+    assert ev.date == date(2025, 11, 21)
+
+
+def test_all_day_events_end_the_day_before_dtend():
+    ev = read(
+        location="Utrecht, NL", start=date(2026, 5, 18), end=date(2026, 5, 21), url=BERLIN_EVENT
+    )
+    assert (ev.date, ev.end_date) == (date(2026, 5, 18), date(2026, 5, 20))
+
+
+def test_a_group_page_linked_in_the_entry_wins_over_the_registry_link():
+    ev = read(
+        url="https://www.meetup.com/rust-berlin/events/1/",
+        description="Hosted by Rust Berlin: https://berline.rs/",
+        location="Online",
+    )
+    assert ev.group.url == "https://berline.rs/"
+    assert ev.group.name == "Rust Berlin"
+
+
+def test_an_unknown_group_is_named_by_the_prefix_and_linked_from_the_description():
+    ev = read(
+        summary="Rust Kraków: Rust & Pierogi #4",
+        url="https://www.meetup.com/rust-krakow/events/312000001/",
+        description="Hosted by Rust Kraków: https://www.meetup.com/rust-krakow/",
+        location="ul. Floriańska 5, 31-019 Kraków, Polska",
+    )
+    assert ev.title == "Rust & Pierogi #4"
+    assert ev.group.name == "Rust Kraków"
+    assert ev.group.url == "https://www.meetup.com/rust-krakow/"
+    assert ev.location == "Kraków, PL"
+    assert any("registry" in p.message for p in ev.problems)
+
+
+def test_an_unknown_meetup_group_gets_its_page_from_the_event_link():
+    ev = read(
+        summary="Rust Lisboa: Primeiro encontro",
+        url="https://www.meetup.com/rust-lisboa/events/312000002/",
+        location="Lisboa, PT",
+    )
+    assert ev.group.url == "https://www.meetup.com/rust-lisboa"
+
+
+def test_a_co_host_named_in_the_description_is_a_second_group():
+    ev = read(
+        summary="Sessió setmanal de codificació / Weekly coding session",
+        url="https://luma.com/q5tjirkt",
+        description="Hosted by Rust Girona: https://lu.ma/rust-girona<br>"
+        "Co-hosted with Silicon Girona: https://silicongirona.github.io",
+        location="Online",
+    )
+    assert [g.name for g in ev.groups] == ["Rust Girona", "Silicon Girona"]
+    assert ev.location == "Virtual (Girona, ES)"
+
+
+@pytest.mark.parametrize(
+    ("summary", "status"),
+    [
+        ("CANCELLED: Rust Hack and Learn", None),
+        ("Cancelled - Rust Hack and Learn", None),
+        ("[CANCELED] Rust Hack and Learn", None),
+        ("Rust Hack and Learn", "CANCELLED"),
+    ],
+)
+def test_cancelled_entries_are_recognised(summary, status):
+    ev = read(summary=summary, status=status, url=BERLIN_EVENT, location="Online")
+    assert ev.cancelled
+    assert ev.title == "Rust Hack and Learn"
+
+
+def test_a_place_that_cannot_be_read_is_said_and_the_entry_still_rendered():
+    ev = read(location="The big hall behind the station", url=BERLIN_EVENT)
+    assert any("place not understood" in p.message for p in ev.problems)
+    assert ev.location == "Berlin, DE"  # the group's home, said in the warning
+
+
+def test_an_entry_without_any_link_is_reported():
+    ev = read(summary="Mystery: Gathering", location="Online")
+    messages = " ".join(p.message for p in ev.problems)
+    assert "no event link" in messages
+
+
+def test_a_single_group_feed_gives_its_group():
+    feed = FeedSpec("Berlin feed", "x.ics", group="Rust Berlin")
+    ev = understand(occurrence(summary="Hack and Learn", location="Online", feed=feed), REGISTRY)
+    assert ev.group.name == "Rust Berlin"
