@@ -1,0 +1,158 @@
+"""The on-disk copy of every fetched feed, so that a failed fetch never loses a week's work.
+
+One file per feed URL: a JSON header line (validators, times, last error, body size and digest)
+followed by the body bytes. A single file keeps body and validators consistent, and each write
+goes to a temporary file in the same directory that then replaces the old one atomically. An
+entry that does not check out (bad header, wrong size or digest, another URL) is reported as
+corrupt and treated as absent, so the feed is simply fetched again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+FORMAT = 1
+SUFFIX = ".feed"
+
+
+class CorruptEntry(ValueError):
+    """A cache file exists but cannot be trusted."""
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """What the cache remembers about one feed URL."""
+
+    url: str
+    body: bytes | None = None  # None when the feed was never fetched successfully
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: float | None = None  # epoch seconds of the last 200 or 304
+    error: str | None = None  # the last failure, kept after later successes as history
+    error_at: float | None = None
+
+    def with_error(self, message: str, when: float) -> CacheEntry:
+        return replace(self, error=message, error_at=when)
+
+
+def default_cache_dir() -> Path:
+    """The platform's user cache directory for the tool."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("twir-events"))
+
+
+def cache_key(url: str) -> str:
+    """A file-name-safe key for a URL (different URLs never share an entry in practice)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
+class FeedCache:
+    """A directory of cache entries, one per feed URL."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def path_for(self, url: str) -> Path:
+        return self.directory / f"{cache_key(url)}{SUFFIX}"
+
+    def load(self, url: str) -> CacheEntry | None:
+        """The entry for `url` or None; raises CorruptEntry when it cannot be trusted."""
+        try:
+            raw = self.path_for(url).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            raise CorruptEntry(f"unreadable cache entry ({err.strerror or err})") from None
+        return _decode(raw, url)
+
+    def store(self, entry: CacheEntry) -> None:
+        """Write `entry` atomically: readers see the old entry or the new one, never a mix."""
+        import tempfile
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        data = _encode(entry)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path_for(entry.url))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def _encode(entry: CacheEntry) -> bytes:
+    body = entry.body
+    header = {
+        "format": FORMAT,
+        "url": entry.url,
+        "etag": entry.etag,
+        "last_modified": entry.last_modified,
+        "fetched_at": entry.fetched_at,
+        "error": entry.error,
+        "error_at": entry.error_at,
+        "body_size": None if body is None else len(body),
+        "body_sha256": None if body is None else hashlib.sha256(body).hexdigest(),
+    }
+    line = json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return line + b"\n" + (body or b"")
+
+
+def _decode(raw: bytes, url: str) -> CacheEntry:
+    line, sep, body = raw.partition(b"\n")
+    if not sep:
+        raise CorruptEntry("corrupt cache entry: no header")
+    try:
+        header = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CorruptEntry("corrupt cache entry: header is not valid JSON") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise CorruptEntry("corrupt cache entry: unknown format")
+    if header.get("url") != url:
+        raise CorruptEntry("corrupt cache entry: belongs to another URL")
+    size, digest = header.get("body_size"), header.get("body_sha256")
+    if size is None:
+        if body:
+            raise CorruptEntry("corrupt cache entry: unexpected body")
+        stored: bytes | None = None
+    elif len(body) != size or hashlib.sha256(body).hexdigest() != digest:
+        raise CorruptEntry("corrupt cache entry: body is damaged")
+    else:
+        stored = body
+    try:
+        return CacheEntry(
+            url=url,
+            body=stored,
+            etag=_text(header, "etag"),
+            last_modified=_text(header, "last_modified"),
+            fetched_at=_number(header, "fetched_at"),
+            error=_text(header, "error"),
+            error_at=_number(header, "error_at"),
+        )
+    except TypeError as err:
+        raise CorruptEntry(f"corrupt cache entry: {err}") from None
+
+
+def _text(header: dict[str, object], key: str) -> str | None:
+    value = header.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"{key} is not a string")
+
+
+def _number(header: dict[str, object], key: str) -> float | None:
+    value = header.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"{key} is not a number")

@@ -1,0 +1,545 @@
+"""The fetch stage against a real HTTP server on 127.0.0.1: caching, retries, failures, offline."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from events.cache import CacheEntry, FeedCache
+from events.fetch import (
+    FetchOutcome,
+    feed_status,
+    fetch_feeds,
+    freshness,
+    human_age,
+    icalendar_problem,
+    parse_retry_after,
+)
+from events.model import FeedData, FeedSpec, Problem
+
+
+def _calendar(*uids: str) -> bytes:
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:20251120T180000Z\r\nSUMMARY:Meetup {uid}\r\n"
+        "END:VEVENT\r\n"
+        for uid in uids
+    )
+    text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{events}END:VCALENDAR\r\n"
+    return text.encode()
+
+
+FEED = _calendar("a@test", "b@test")
+NEWER = _calendar("a@test", "b@test", "c@test")
+SIGN_IN = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in</body></html>"
+LAST_MODIFIED = "Wed, 19 Nov 2025 10:00:00 GMT"
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[HTTPServer]:
+    """A threaded server, so that a slow handler never holds up another request."""
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def server(_server: HTTPServer) -> Iterator[HTTPServer]:
+    _server.clear()
+    yield _server
+    _server.clear()
+
+
+def _spec(server: HTTPServer, path: str = "/cal.ics", name: str = "Rust Calendar") -> FeedSpec:
+    return FeedSpec(name=name, source=server.url_for(path))
+
+
+def _fetch(specs: list[FeedSpec], cache_dir: Path, **options: object) -> FetchOutcome:
+    """fetch_feeds with test-sized waits; options override them."""
+    settings: dict[str, object] = {"timeout": 2.0, "retries": 0, "backoff": 0.01, "max_wait": 0.5}
+    settings.update(options)
+    return fetch_feeds(specs, cache_dir=cache_dir, **settings)  # type: ignore[arg-type]
+
+
+def _only_feed(outcome: FetchOutcome) -> FeedData:
+    assert outcome.failures == ()
+    assert len(outcome.feeds) == 1
+    return outcome.feeds[0]
+
+
+def _only_failure(outcome: FetchOutcome) -> Problem:
+    assert outcome.feeds == ()
+    assert len(outcome.failures) == 1
+    return outcome.failures[0]
+
+
+def _seed(cache_dir: Path, spec: FeedSpec, body: bytes = FEED, age: float = 0.0) -> None:
+    """A good cached copy of `age` seconds, as an earlier run would have left it."""
+    entry = CacheEntry(spec.source, body, etag='"old"', fetched_at=time.time() - age)
+    FeedCache(cache_dir).store(entry)
+
+
+def _cached_body(cache_dir: Path, spec: FeedSpec) -> bytes | None:
+    entry = FeedCache(cache_dir).load(spec.source)
+    return None if entry is None else entry.body
+
+
+def _requests(server: HTTPServer) -> list[Request]:
+    return [request for request, _ in server.log]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _assert_one_line_naming(problem: Problem, spec: FeedSpec) -> str:
+    line = str(problem)
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith(f"{spec.name}: {spec.source}: ")
+    return line
+
+
+# --- validators and the cache ------------------------------------------------------------------
+
+
+def test_etag_is_sent_back_and_304_reuses_the_cached_body(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data(
+        FEED, headers={"ETag": '"v1"'}, content_type="text/calendar"
+    )
+    server.expect_ordered_request("/cal.ics").respond_with_data("", status=304)
+
+    first = _only_feed(_fetch([spec], tmp_path))
+    second = _only_feed(_fetch([spec], tmp_path))
+
+    assert (first.origin, first.body) == ("fresh", FEED)
+    assert (second.origin, second.body) == ("not-modified", FEED)
+    sent = _requests(server)
+    assert "If-None-Match" not in sent[0].headers
+    assert sent[1].headers["If-None-Match"] == '"v1"'
+
+
+def test_last_modified_is_sent_back_as_if_modified_since(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data(
+        FEED, headers={"Last-Modified": LAST_MODIFIED}
+    )
+    server.expect_ordered_request("/cal.ics").respond_with_data("", status=304)
+
+    _fetch([spec], tmp_path)
+    again = _only_feed(_fetch([spec], tmp_path))
+
+    assert again.origin == "not-modified"
+    assert _requests(server)[1].headers["If-Modified-Since"] == LAST_MODIFIED
+
+
+def test_refresh_ignores_the_validators(server, tmp_path) -> None:
+    spec = _spec(server)
+    _seed(tmp_path, spec)
+    server.expect_request("/cal.ics").respond_with_data(NEWER, headers={"ETag": '"v2"'})
+
+    feed = _only_feed(_fetch([spec], tmp_path, refresh=True))
+
+    assert (feed.origin, feed.body) == ("fresh", NEWER)
+    assert "If-None-Match" not in _requests(server)[0].headers
+    assert _cached_body(tmp_path, spec) == NEWER
+
+
+def test_corrupt_cache_entry_is_ignored_and_refetched(server, tmp_path) -> None:
+    spec = _spec(server)
+    _seed(tmp_path, spec)
+    FeedCache(tmp_path).path_for(spec.source).write_bytes(b"\x00garbage\n" + FEED)
+    server.expect_request("/cal.ics").respond_with_data(NEWER)
+
+    feed = _only_feed(_fetch([spec], tmp_path))
+
+    assert (feed.origin, feed.body) == ("fresh", NEWER)
+    assert "If-None-Match" not in _requests(server)[0].headers
+    assert _cached_body(tmp_path, spec) == NEWER
+
+
+def test_cache_directory_holds_no_temporary_files_after_fetches(server, tmp_path) -> None:
+    specs = [_spec(server, "/a.ics", "A"), _spec(server, "/b.ics", "B")]
+    server.expect_request("/a.ics").respond_with_data(FEED, headers={"ETag": '"a"'})
+    server.expect_request("/b.ics").respond_with_data(SIGN_IN, content_type="text/html")
+
+    _fetch(specs, tmp_path)
+    _fetch(specs, tmp_path)
+
+    names = sorted(p.name for p in tmp_path.iterdir())
+    cache = FeedCache(tmp_path)
+    assert names == sorted(cache.path_for(s.source).name for s in specs)
+
+
+def test_user_agent_names_the_tool(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(FEED)
+    _fetch([spec], tmp_path)
+    assert _requests(server)[0].headers["User-Agent"].startswith("twir-events/")
+
+
+# --- retries -----------------------------------------------------------------------------------
+
+
+def test_503_is_retried_until_the_feed_comes(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data("busy", status=503)
+    server.expect_ordered_request("/cal.ics").respond_with_data(FEED)
+    states: list[str] = []
+
+    feed = _only_feed(
+        _fetch([spec], tmp_path, retries=2, on_progress=lambda s, st: states.append(st))
+    )
+
+    assert feed.origin == "fresh"
+    assert len(server.log) == 2
+    assert states == ["fetching", "retrying", "fresh"]
+
+
+def test_429_waits_as_long_as_retry_after_says(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "1"}
+    )
+    server.expect_ordered_request("/cal.ics").respond_with_data(FEED)
+
+    started = time.monotonic()
+    feed = _only_feed(_fetch([spec], tmp_path, retries=1, backoff=0.01, max_wait=5))
+
+    assert feed.origin == "fresh"
+    assert time.monotonic() - started >= 0.9
+
+
+def test_retry_after_is_capped(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "3600"}
+    )
+    server.expect_ordered_request("/cal.ics").respond_with_data(FEED)
+
+    started = time.monotonic()
+    feed = _only_feed(_fetch([spec], tmp_path, retries=1, max_wait=0.2))
+
+    assert feed.origin == "fresh"
+    assert time.monotonic() - started < 2
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = datetime(2025, 11, 19, 10, 0, tzinfo=UTC)
+    assert parse_retry_after("120", now) == 120
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90
+    assert parse_retry_after(format_datetime(now - timedelta(hours=1), usegmt=True), now) == 0
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after(None, now) is None
+
+
+def test_a_client_error_is_not_retried(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data("gone", status=404)
+
+    problem = _only_failure(_fetch([spec], tmp_path, retries=3))
+
+    assert "HTTP 404" in _assert_one_line_naming(problem, spec)
+    assert len(server.log) == 1
+
+
+# --- failures and the cached copy --------------------------------------------------------------
+
+
+def test_503_forever_falls_back_to_the_cached_copy_with_its_age(server, tmp_path) -> None:
+    spec = _spec(server)
+    _seed(tmp_path, spec, age=3 * 86400 + 60)
+    server.expect_request("/cal.ics").respond_with_data("down", status=503)
+
+    feed = _only_feed(_fetch([spec], tmp_path, retries=2))
+
+    assert (feed.origin, feed.body) == ("cached", FEED)
+    assert feed.age_seconds == pytest.approx(3 * 86400 + 60, abs=30)
+    assert len(server.log) == 3
+    (warning,) = feed.problems
+    line = _assert_one_line_naming(warning, spec)
+    assert "HTTP 503" in line and "3 days" in line and "cached copy" in line
+    assert freshness(feed) == "cached, 3 days old"
+
+
+def test_503_forever_without_a_copy_is_a_failure(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data("down", status=503)
+
+    problem = _only_failure(_fetch([spec], tmp_path, retries=1))
+
+    assert "HTTP 503" in _assert_one_line_naming(problem, spec)
+    assert "2 attempts" in str(problem)
+
+
+def test_sign_in_page_is_a_failure_that_keeps_the_good_copy(server, tmp_path) -> None:
+    spec = _spec(server)
+    _seed(tmp_path, spec, age=7200)
+    server.expect_request("/cal.ics").respond_with_data(SIGN_IN, content_type="text/html")
+
+    feed = _only_feed(_fetch([spec], tmp_path))
+
+    assert (feed.origin, feed.body) == ("cached", FEED)
+    assert "HTML page" in str(feed.problems[0]) and "2 hours" in str(feed.problems[0])
+    assert _cached_body(tmp_path, spec) == FEED
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (SIGN_IN, "HTML page"),
+        (b"", "empty"),
+        (FEED[: len(FEED) // 2], "truncated"),
+        (b"Sorry, calendar not found\n", "not an iCalendar feed"),
+    ],
+    ids=["sign-in", "empty", "truncated", "text"],
+)
+def test_a_body_that_is_not_a_calendar_is_a_failure(server, tmp_path, body, words) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(body)
+
+    problem = _only_failure(_fetch([spec], tmp_path))
+
+    assert words in _assert_one_line_naming(problem, spec)
+    assert _cached_body(tmp_path, spec) is None
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "streamed"])
+def test_a_body_over_the_size_limit_is_a_failure(server, tmp_path, chunked) -> None:
+    spec = _spec(server)
+    big = _calendar(*(f"{n}@test" for n in range(100)))
+    if chunked:
+        server.expect_request("/cal.ics").respond_with_response(
+            Response(iter([big[:4000], big[4000:]]), mimetype="text/calendar")
+        )
+    else:
+        server.expect_request("/cal.ics").respond_with_data(big)
+
+    problem = _only_failure(_fetch([spec], tmp_path, max_bytes=2000, retries=2))
+
+    assert "size limit" in _assert_one_line_naming(problem, spec)
+    assert len(server.log) == 1
+
+
+def test_a_server_that_does_not_answer_times_out(server, tmp_path) -> None:
+    spec = _spec(server)
+
+    def silent(request: Request) -> Response:
+        time.sleep(1.0)
+        return Response(FEED)
+
+    server.expect_request("/cal.ics").respond_with_handler(silent)
+    started = time.monotonic()
+    problem = _only_failure(_fetch([spec], tmp_path, timeout=0.3))
+
+    assert time.monotonic() - started < 0.9
+    assert "within 0.3 s" in _assert_one_line_naming(problem, spec)
+
+
+def test_a_dribbling_server_cannot_stretch_the_timeout(server, tmp_path) -> None:
+    spec = _spec(server)
+
+    def dribble() -> Iterator[bytes]:
+        yield b"BEGIN:VCALENDAR\r\n"
+        for _ in range(20):
+            time.sleep(0.1)
+            yield b"X-PAD:x\r\n"
+        yield b"END:VCALENDAR\r\n"
+
+    server.expect_request("/cal.ics").respond_with_handler(
+        lambda request: Response(dribble(), mimetype="text/calendar")
+    )
+    started = time.monotonic()
+    problem = _only_failure(_fetch([spec], tmp_path, timeout=0.5))
+
+    assert time.monotonic() - started < 1.2
+    assert "within 0.5 s" in _assert_one_line_naming(problem, spec)
+
+
+def test_a_closed_port_is_a_failure(tmp_path) -> None:
+    spec = FeedSpec("Gone", f"http://127.0.0.1:{_closed_port()}/cal.ics")
+
+    problem = _only_failure(_fetch([spec], tmp_path, retries=1))
+
+    assert "cannot connect" in _assert_one_line_naming(problem, spec)
+
+
+def test_a_closed_port_falls_back_to_the_cached_copy(tmp_path) -> None:
+    spec = FeedSpec("Gone", f"http://127.0.0.1:{_closed_port()}/cal.ics")
+    _seed(tmp_path, spec, age=600)
+
+    feed = _only_feed(_fetch([spec], tmp_path))
+
+    assert (feed.origin, feed.body) == ("cached", FEED)
+    assert "10 minutes" in _assert_one_line_naming(feed.problems[0], spec)
+
+
+# --- offline -----------------------------------------------------------------------------------
+
+
+def test_offline_uses_the_cached_copy_and_sends_nothing(server, tmp_path) -> None:
+    spec = _spec(server)
+    _seed(tmp_path, spec, age=5400)
+    server.expect_request("/cal.ics").respond_with_data(NEWER)
+
+    feed = _only_feed(_fetch([spec], tmp_path, offline=True))
+
+    assert (feed.origin, feed.body) == ("cached", FEED)
+    assert feed.age_seconds == pytest.approx(5400, abs=30)
+    assert server.log == []
+
+
+def test_offline_without_a_copy_is_a_failure(server, tmp_path) -> None:
+    spec = _spec(server)
+
+    problem = _only_failure(_fetch([spec], tmp_path, offline=True))
+
+    assert "no cached copy" in _assert_one_line_naming(problem, spec)
+    assert server.log == []
+
+
+# --- several feeds and local files -------------------------------------------------------------
+
+
+def test_feeds_are_fetched_concurrently(server, tmp_path) -> None:
+    both_arrived = threading.Barrier(2, timeout=3)
+
+    def meet(request: Request) -> Response:
+        try:
+            both_arrived.wait()
+        except threading.BrokenBarrierError:
+            return Response("the other request never came", status=500)
+        return Response(FEED, mimetype="text/calendar")
+
+    specs = [_spec(server, "/a.ics", "A"), _spec(server, "/b.ics", "B")]
+    server.expect_request("/a.ics").respond_with_handler(meet)
+    server.expect_request("/b.ics").respond_with_handler(meet)
+
+    outcome = _fetch(specs, tmp_path, timeout=5)
+
+    assert outcome.failures == ()
+    assert [f.spec.name for f in outcome.feeds] == ["A", "B"]
+
+
+def test_outcome_keeps_input_order_and_separates_failures(server, tmp_path) -> None:
+    specs = [
+        _spec(server, "/bad.ics", "Bad"),
+        _spec(server, "/a.ics", "A"),
+        FeedSpec("Missing", str(tmp_path / "missing.ics")),
+        _spec(server, "/b.ics", "B"),
+    ]
+    server.expect_request("/bad.ics").respond_with_data("no", status=403)
+    server.expect_request("/a.ics").respond_with_data(FEED)
+    server.expect_request("/b.ics").respond_with_data(NEWER)
+
+    outcome = _fetch(specs, tmp_path / "cache")
+
+    assert [f.spec.name for f in outcome.feeds] == ["A", "B"]
+    assert [p.feed for p in outcome.failures] == ["Bad", "Missing"]
+
+
+def test_local_files_are_read(tmp_path) -> None:
+    path = tmp_path / "feed.ics"
+    path.write_bytes(FEED)
+    specs = [FeedSpec("Plain", str(path)), FeedSpec("URL", path.as_uri())]
+
+    outcome = _fetch(specs, tmp_path / "cache")
+
+    assert outcome.failures == ()
+    assert [(f.origin, f.body) for f in outcome.feeds] == [("file", FEED), ("file", FEED)]
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(None, "no such file"), (SIGN_IN, "HTML page"), (FEED * 50, "size limit")],
+    ids=["missing", "not-calendar", "too-large"],
+)
+def test_an_unusable_local_file_is_a_failure_naming_it(tmp_path, content, words) -> None:
+    path = tmp_path / "feed.ics"
+    if content is not None:
+        path.write_bytes(content)
+
+    problem = _only_failure(_fetch([FeedSpec("Local", str(path))], tmp_path, max_bytes=4096))
+
+    assert str(problem).startswith(f"Local: {path}: ")
+    assert words in str(problem)
+
+
+# --- status --------------------------------------------------------------------------------------
+
+
+def test_status_shows_validators_size_events_and_last_error(server, tmp_path) -> None:
+    good, bad, never = (_spec(server, f"/{n}.ics", n) for n in ("good", "bad", "never"))
+    server.expect_request("/good.ics").respond_with_data(
+        FEED, headers={"ETag": '"g"', "Last-Modified": LAST_MODIFIED}
+    )
+    server.expect_request("/bad.ics").respond_with_data("down", status=503)
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    _fetch([good, bad], tmp_path)
+
+    ok, failed, unknown = feed_status([good, bad, never], tmp_path)
+
+    assert (ok.etag, ok.last_modified, ok.size, ok.events) == ('"g"', LAST_MODIFIED, len(FEED), 2)
+    assert ok.fetched_at is not None and ok.fetched_at >= before and ok.last_error is None
+    assert failed.size is None and failed.fetched_at is None
+    assert "HTTP 503" in failed.last_error and failed.error_at >= before
+    assert (unknown.fetched_at, unknown.size, unknown.last_error) == (None, None, None)
+
+
+def test_status_reports_a_corrupt_entry(tmp_path) -> None:
+    spec = FeedSpec("Damaged", "https://calendar.example/feed.ics")
+    FeedCache(tmp_path).path_for(spec.source).write_bytes(b"junk")
+
+    (status,) = feed_status([spec], tmp_path)
+
+    assert status.last_error == "corrupt cache entry: no header"
+
+
+# --- wording and display -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(5, "5 seconds"), (1, "1 second"), (600, "10 minutes"), (7200, "2 hours"), (259200, "3 days")],
+)
+def test_ages_are_said_the_human_way(seconds, words) -> None:
+    assert human_age(seconds) == words
+
+
+def test_a_whole_calendar_with_a_bom_and_lowercase_names_is_accepted() -> None:
+    assert icalendar_problem(b"\xef\xbb\xbfbegin:vcalendar\r\nend:vcalendar\r\n\r\n") is None
+
+
+def test_progress_summary_and_status_render_for_a_terminal(server, tmp_path) -> None:
+    from rich.console import Console
+
+    from events.progress import print_status, print_summary, progress_callback
+
+    console = Console(file=io.StringIO(), width=200, force_terminal=False)
+    spec = _spec(server, name="Rust Community Calendar")
+    server.expect_request("/cal.ics").respond_with_data(FEED, headers={"ETag": '"v9"'})
+
+    feed = _only_feed(_fetch([spec], tmp_path, on_progress=progress_callback(console)))
+    print_summary(
+        console, [(spec.name, freshness(feed), 2, 0), ("Luma [x]", "cached, 3 days old", None, 1)]
+    )
+    print_status(console, feed_status([spec], tmp_path))
+
+    out = console.file.getvalue()
+    assert "Rust Community Calendar: fetching" in out and "Rust Community Calendar: fresh" in out
+    assert "Luma [x]" in out and "cached, 3 days old" in out
+    assert '"v9"' in out and "ago" in out
