@@ -1,0 +1,237 @@
+"""Read published "Upcoming Events" blocks back into values, in every style TWIR has used.
+
+The archive is the ground truth the registry is learned from and accuracy is measured against.
+Editors typed it by hand for years, so the reader is lenient: it accepts headings with colons or
+single `#`, blank lines anywhere, `-` bullets, odd indentation, several groups or titles on one
+line, multi-day dates written four different ways, and links with a stray space or paren.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+from .model import STATE_COUNTRIES, Place
+
+__all__ = ["Block", "Listing", "parse_block", "parse_links", "parse_place", "read_location"]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One published entry: a bullet line and the title line(s) under it."""
+
+    date: date
+    end_date: date  # last day, inclusive; equal to `date` for one-day events
+    location: str  # the location column as published, whitespace trimmed
+    groups: tuple[tuple[str, str], ...]  # (name, url); url is "" when the editor gave none
+    titles: tuple[tuple[str, str], ...]  # (title without `**`, url)
+    section: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A whole published block: its window and its sections in published order."""
+
+    start: date
+    end: date
+    sections: tuple[tuple[str, tuple[Listing, ...]], ...]
+
+    @property
+    def listings(self) -> tuple[Listing, ...]:
+        return tuple(listing for _, listings in self.sections for listing in listings)
+
+
+_HEADER = re.compile(r"Rusty Events between\s+(\d{4}-\d\d-\d\d)\s*-\s*(\d{4}-\d\d-\d\d)")
+# A listing bullet: `*`, `-` or (once) `#`, then a date. Leading spaces occur too.
+_LISTING = re.compile(r"^\s*(?:[*#-]+\s*)?(\d{4}-\d{1,2}-\d{1,2})")
+_HEADING = re.compile(r"^#+\s*(.*?)\s*:?\s*$")
+_TITLE = re.compile(r"^\s*[*-]\s*\$?\s*\[")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:-(\d{1,2})(?!\d|-))?")
+
+
+def parse_block(text: str) -> Block:
+    """Parse one published block; raise ValueError if it has no `Rusty Events between` header."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if _HEADER.search(line)), None)
+    if first is None:
+        raise ValueError("not a TWIR events block: no 'Rusty Events between S - E' header")
+    header = _HEADER.search(lines[first])
+    sections: list[tuple[str, list[Listing]]] = []
+    section = ""
+    for line in lines[first + 1 :]:
+        if not line.strip():
+            continue
+        if _LISTING.match(line):
+            if not sections or sections[-1][0] != section:
+                sections.append((section, []))
+            try:
+                sections[-1][1].append(_listing(line, section))
+            except ValueError as exc:  # a date that does not exist
+                raise ValueError(f"{exc}: {line.strip()!r}") from None
+        elif line.lstrip().startswith("#"):
+            section = _HEADING.match(line.strip()).group(1)
+        elif _TITLE.match(line) and sections and sections[-1][0] == section:
+            last = sections[-1][1][-1]
+            sections[-1][1][-1] = replace(last, titles=last.titles + _titles(line))
+        # Anything else (stray prose) is ignored: the archive has none worth reading.
+    return Block(
+        date.fromisoformat(header.group(1)),
+        date.fromisoformat(header.group(2)),
+        tuple((name, tuple(items)) for name, items in sections),
+    )
+
+
+def _listing(line: str, section: str) -> Listing:
+    """Split a bullet line into date range, location and groups; titles come later."""
+    body = _LISTING.match(line)
+    rest = line[body.start(1) :]
+    date_part, _, rest = rest.partition("|")
+    first, last = _date_range(date_part)
+    links = parse_links(rest)
+    if links:
+        location = rest[: links[0][2]]
+        groups = tuple((name, url) for name, url, _ in links)
+    else:  # a group written without a link: `| Salzburg, AT | Rust Salzburg`
+        location, _, plain = rest.partition("|")
+        groups = ((plain.strip(), ""),) if plain.strip() else ()
+    location = location.strip().strip("|").strip()
+    return Listing(first, last, location, groups, (), section)
+
+
+def _date_range(text: str) -> tuple[date, date]:
+    """First and last day of `D`, `D - D`, `D & D`, `D, D`, `D * D` or `YYYY-MM-DD-DD`."""
+    days: list[date] = []
+    for match in _DATE.finditer(text):
+        year, month, day, last_day = match.groups()
+        days.append(date(int(year), int(month), int(day)))
+        if last_day:
+            days.append(date(int(year), int(month), int(last_day)))
+    return days[0], max(days[-1], days[0])
+
+
+def _titles(line: str) -> tuple[tuple[str, str], ...]:
+    return tuple((_unbold(name), url) for name, url, _ in parse_links(line))
+
+
+def _unbold(text: str) -> str:
+    return text.strip().strip("*").strip()
+
+
+def parse_links(text: str) -> list[tuple[str, str, int]]:
+    """Every Markdown link `[text](url)` in `text` as (text, url, offset of its `[`).
+
+    Link texts may hold balanced brackets (`[[Net-Baires] Comunidad …](…)`) and `|`; URLs may
+    hold balanced parentheses. Editors' slips are tolerated: `[x] (url)`, `[x]url)`, and `[x]`
+    with no URL at all (url "").
+    """
+    links: list[tuple[str, str, int]] = []
+    pos = 0
+    while (opening := text.find("[", pos)) != -1:
+        closing = _balanced(text, opening, "[", "]")
+        if closing == -1:
+            break
+        label = text[opening + 1 : closing]
+        after = closing + 1
+        while after < len(text) and text[after] == " " and text[after + 1 : after + 2] == "(":
+            after += 1
+        if text.startswith("(", after):
+            end = _balanced(text, after, "(", ")")
+            end = len(text) if end == -1 else end
+            url = text[after + 1 : end].strip()
+            while url.startswith(("(", "<")) and url.endswith((")", ">")):  # `[x]((url))`
+                url = url[1:-1].strip()
+            pos = end + 1
+        elif text.startswith("http", after):
+            match = re.match(r"[^\s)]+", text[after:])
+            url = match.group(0)
+            pos = after + len(url) + 1
+        else:
+            url, pos = "", after
+        links.append((label, url, opening))
+    return links
+
+
+def _balanced(text: str, start: int, opener: str, closer: str) -> int:
+    """Index of the `closer` matching the `opener` at `start`, or -1."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+_PAREN = re.compile(r"\(([^()]*)\)")
+_HYBRID_WORDS = re.compile(r"hybrid|in[- ]person|\+\s*virtual|virtual\s*\+", re.IGNORECASE)
+_NOISE = re.compile(r"\s(?:\+|-)\s.*$")
+_STATE_COUNTRY = re.compile(r"^([A-Z]{2,3})\s+([A-Z]{2})$")
+
+
+def read_location(text: str) -> tuple[Literal["in-person", "online", "hybrid"], tuple[Place, ...]]:
+    """The mode and the places of a published location column, in any of its old wordings.
+
+    `Virtual (Berlin, DE)` is online in Berlin, `Virtual (A; B)` names two places, bare `Virtual`
+    none; `Hybrid (…)`, `Virtual and In-Person (…)`, `Munich, DE + Virtual` and the like are
+    hybrid; anything else is an in-person place (`Los Angeles (Chino Hills), CA, US` included).
+    """
+    text = " ".join(text.split())
+    lowered = text.lower()
+    online = lowered.startswith(("virtual", "online"))
+    if _HYBRID_WORDS.search(text) or ("virtual" in lowered and not online):
+        mode: Literal["in-person", "online", "hybrid"] = "hybrid"
+    elif online or not text:
+        mode = "online"
+    else:
+        return "in-person", tuple(p for p in [parse_place(text)] if p)
+    inner = [group for group in _PAREN.findall(text) if "," in group]
+    if inner:
+        parts = inner[-1].split(";")
+    elif mode == "hybrid":  # `Munich, DE + Virtual`, `Hybrid (Virtual + In-person) Munich, DE`
+        bare = _PAREN.sub("", text).strip().removeprefix("Hybrid").lstrip(" -:")
+        parts = [_NOISE.sub("", bare)]
+    else:
+        parts = []
+    places = [parse_place(part) for part in parts]
+    return mode, tuple(p for p in places if p)
+
+
+def parse_place(text: str) -> Place | None:
+    """`City, ST, CC` or `City, CC` as a Place (`UK` is GB; a state only in US, CA and AU).
+
+    Country names (`Tel Aviv, Israel`) are looked up in pycountry; None if unreadable.
+    """
+    parts = [part.strip() for part in text.strip().split(",")]
+    if len(parts) < 2 or not parts[0]:
+        return None
+    last = parts[-1].upper() if len(parts[-1]) == 2 else parts[-1]
+    state = parts[-2].upper() if len(parts) >= 3 else None
+    if match := _STATE_COUNTRY.match(last):  # `Minneapolis, MN US`
+        state, last = match.groups()
+    country = _country_code(last)
+    if country is None:
+        return None
+    if country not in STATE_COUNTRIES or not state or not re.fullmatch(r"[A-Z]{2,3}", state):
+        state = None
+    return Place(parts[0], country, state)
+
+
+def _country_code(text: str) -> str | None:
+    """ISO alpha-2 of a code or an English country name; None for `FL` and other non-countries."""
+    if not text:
+        return None
+    if text == "UK":
+        return "GB"
+    import pycountry  # loaded only when places are read from display strings
+
+    try:
+        if re.fullmatch(r"[A-Z]{2}", text):
+            return pycountry.countries.get(alpha_2=text).alpha_2
+        return pycountry.countries.lookup(text).alpha_2
+    except (LookupError, AttributeError):
+        return None

@@ -1,0 +1,215 @@
+"""Learn the group registry from published blocks: the editors' own record of every group.
+
+Each listing names groups as `[name](link)`. The same group appears under several names and
+links over the years (renames, new Meetup slugs, Meetup to Luma), so names and links that are
+used together are joined into one group; the latest naming wins and the rest become aliases.
+Editors also slip (a link pasted under the wrong group), so a pairing seen rarely, compared with
+how often both its name and its link are seen otherwise, does not join two groups.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from .archive import Block, Listing, parse_block, read_location
+from .model import Place
+from .registry import Registry, RegistryGroup, link_key, meetup_slug, name_key, timezone_of
+
+__all__ = ["learn", "learn_blocks", "main_learn", "write_registry"]
+
+#: Names too generic to identify a group, even though an editor once wrote them.
+_GENERIC_NAMES = frozenset({"", "rust", "telegram", "meetup", "discord", "virtual"})
+#: A pairing joins name and link when it makes up this share of the name's uses…
+_NAME_SHARE = 0.5
+#: …or this share of the link's uses.
+_LINK_SHARE = 0.1
+#: A Meetup slug seen only in event links becomes an alias after this many listings, all of one
+#: group.
+_MIN_SLUG_LISTINGS = 2
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """One `[name](link)` of one listing, with when it was published."""
+
+    order: tuple[date, date, int]  # (issue date, listing date, position): later is more recent
+    name: str
+    url: str
+    key: str | None  # link key of url
+    listing: Listing
+
+
+def learn(paths: Iterable[Path | str]) -> Registry:
+    """A registry learned from published block files (any order; the issue date decides)."""
+    blocks = []
+    for path in paths:
+        try:
+            blocks.append(parse_block(Path(path).read_text("utf-8")))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+    return learn_blocks(blocks)
+
+
+def learn_blocks(blocks: Iterable[Block]) -> Registry:
+    """A registry learned from parsed blocks."""
+    seen: list[_Seen] = []
+    for block in sorted(blocks, key=lambda b: b.start):
+        for listing in block.listings:
+            for name, url in listing.groups:
+                if name_key(name) not in _GENERIC_NAMES and "://" not in name:
+                    order = (block.start, listing.date, len(seen))
+                    key = _group_key(url) if url else None
+                    seen.append(_Seen(order, name.strip(" *"), url.strip(), key, listing))
+    return Registry(_Learner(seen).groups())
+
+
+def _group_key(url: str) -> str | None:
+    """A group link's key; a Meetup event page pasted as the group link stands for its group."""
+    slug = meetup_slug(url)
+    return f"meetup.com/{slug}" if slug else link_key(url)
+
+
+class _Learner:
+    """Joins names and links into groups with a union-find over `n:<name key>`/`l:<link key>`."""
+
+    def __init__(self, seen: list[_Seen]):
+        self.seen = seen
+        self.parent: dict[str, str] = {}
+        pairs = Counter((name_key(s.name), s.key) for s in seen if s.key)
+        names = Counter(name_key(s.name) for s in seen)
+        links = Counter(s.key for s in seen if s.key)
+        top = {name: key for (name, key), _ in sorted(pairs.items(), key=lambda item: item[1])}
+        self.strong = {
+            (name, key)
+            for (name, key), count in pairs.items()
+            if count >= _NAME_SHARE * names[name]
+            or count >= _LINK_SHARE * links[key]
+            or top[name] == key
+        }
+        for s in seen:
+            self._find("n:" + name_key(s.name))
+            if (name_key(s.name), s.key) in self.strong:
+                self._union("n:" + name_key(s.name), "l:" + s.key)
+
+    def _find(self, node: str) -> str:
+        root = self.parent.setdefault(node, node)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while node != root:
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def _union(self, a: str, b: str) -> None:
+        self.parent[self._find(a)] = self._find(b)
+
+    def groups(self) -> list[RegistryGroup]:
+        members: dict[str, list[_Seen]] = defaultdict(list)
+        for s in self.seen:
+            members[self._find("n:" + name_key(s.name))].append(s)
+        slugs = self._event_slugs(members)
+        return [self._group(items, slugs.get(root, ())) for root, items in members.items()]
+
+    def _group(self, items: list[_Seen], slug_aliases: Iterable[str]) -> RegistryGroup:
+        items.sort(key=lambda s: s.order)
+        latest = items[-1]
+        linked = [s for s in items if s.key and (name_key(s.name), s.key) in self.strong]
+        # An event page pasted as the group link is a slip: prefer a real group page.
+        pages = [s for s in linked if link_key(s.url) == s.key] or linked
+        url = pages[-1].url if pages else None
+        own = _group_key(url) if url else None
+        links = [s.key for s in reversed(linked)] + list(slug_aliases)
+        names = [s.name for s in reversed(items)]
+        return RegistryGroup(
+            name=latest.name,
+            url=url,
+            home=_home(items),
+            names=_unique(n for n in names if name_key(n) != name_key(latest.name)),
+            links=_unique(k for k in links if k != own),
+            last_seen=max(s.listing.date for s in items),
+        )
+
+    def _event_slugs(self, members: dict[str, list[_Seen]]) -> dict[str, list[str]]:
+        """Meetup slugs seen only in event links, each consistently under one group."""
+        known = {s.key for s in self.seen if s.key}
+        listings: dict[int, tuple[Listing, set[str]]] = {}
+        for root, items in members.items():
+            for s in items:
+                listings.setdefault(id(s.listing), (s.listing, set()))[1].add(root)
+        total: Counter[str] = Counter()
+        together: dict[str, Counter[str]] = defaultdict(Counter)
+        for listing, roots in listings.values():
+            slugs = {meetup_slug(url) for _, url in listing.titles} - {None}
+            for slug in slugs:
+                if f"meetup.com/{slug}" in known:
+                    continue
+                total[slug] += 1
+                together[slug].update(roots)
+        aliases: dict[str, list[str]] = defaultdict(list)
+        for slug, count in total.items():
+            owners = [root for root, n in together[slug].items() if n == count]
+            if count >= _MIN_SLUG_LISTINGS and len(owners) == 1:
+                aliases[owners[0]].append(f"meetup.com/{slug}")
+        return aliases
+
+
+def _home(items: list[_Seen]) -> Place | None:
+    """The place of the most recent listing that names exactly one, own listings first.
+
+    A joint listing (several groups) shows one group's venue, so it counts only for a group
+    that has no listing of its own with a place. Bare `Virtual` tells nothing.
+    """
+    for own in (True, False):
+        for s in reversed(items):
+            if (len(s.listing.groups) == 1) != own:
+                continue
+            _, places = read_location(s.listing.location)
+            if len(places) == 1:
+                place = places[0]
+                return replace(place, timezone=timezone_of(place))
+    return None
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def write_registry(registry: Registry, path: Path | str) -> None:
+    """Write the registry as sorted, indented JSON, atomically (temp file, then os.replace)."""
+    target = Path(path)
+    text = json.dumps(registry.to_json(), ensure_ascii=False, indent=2) + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=target.name, suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the data from other users
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def main_learn(paths: Iterable[Path | str], out: Path | str) -> int:
+    """`twir-events registry learn FILES... -o OUT`: learn, write, say what was learned."""
+    import sys
+
+    paths = list(paths)
+    try:
+        registry = learn(paths)
+        write_registry(registry, out)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"twir-events: registry learn: {exc}", file=sys.stderr)
+        return 1
+    homes = sum(1 for g in registry if g.home is not None)
+    print(
+        f"learned {len(registry)} groups ({homes} with a home) from {len(paths)} blocks into {out}",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,320 @@
+"""The groups the community knows, learned from TWIR's archive, and how to recognise them.
+
+An entry names its group in many ways: a Meetup event link, an old Meetup slug, `lu.ma` instead
+of `luma.com`, a former name, a name typed without its accents. The registry answers "which
+group is this?" for a link or a name, so that the block shows the group as editors last
+published it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .model import Group, Place
+
+__all__ = [
+    "Registry",
+    "RegistryGroup",
+    "link_key",
+    "meetup_slug",
+    "name_key",
+    "timezone_of",
+]
+
+#: Hosts whose query string is the address itself (dropping it would make every link alike).
+_QUERY_HOSTS = frozenset({"google.com", "calendar.google.com", "youtube.com", "api.lu.ma"})
+_LOCALE = re.compile(r"^[a-z]{2}-[a-z]{2}$")
+#: Meetup paths that are not groups.
+_MEETUP_RESERVED = frozenset({"", "find", "topics", "cities", "pro", "e", "home", "apps", "lp"})
+#: `/<slug>/events/<x>` pages that belong to the group rather than to one event.
+_MEETUP_GROUP_PAGES = frozenset({"", "ical", "past", "calendar", "rss"})
+_SCHEMELESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:[/:]|$)")
+
+
+def _split(url: str) -> tuple[str, list[str], str] | None:
+    """(host, path segments, query) with scheme, `www.`, case and trailing slash ignored."""
+    text = url.strip()
+    if not text:
+        return None
+    if "://" not in text:
+        if not _SCHEMELESS.match(text):
+            return None
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    if host == "lu.ma":
+        host = "luma.com"
+    segments = [s for s in parts.path.lower().split("/") if s]
+    query = parts.query.lower() if host in _QUERY_HOSTS else ""
+    return host, segments, query
+
+
+def meetup_slug(url: str) -> str | None:
+    """The group slug of any meetup.com address (group page, event, feed), lower-cased."""
+    split = _split(url)
+    if split is None or not (split[0] == "meetup.com" or split[0].endswith(".meetup.com")):
+        return None
+    segments = split[1]
+    if len(segments) > 1 and _LOCALE.match(segments[0]):
+        segments = segments[1:]  # `/de-DE/rust-zurich/…`
+    if not segments or segments[0] in _MEETUP_RESERVED:
+        return None
+    return segments[0]
+
+
+def link_key(url: str) -> str | None:
+    """The form under which a link is remembered and looked up, or None if it is no web link.
+
+    Scheme, `www.`, case, trailing slash, query and fragment are ignored; `lu.ma` is
+    `luma.com`. Every Meetup page of a group (`/<slug>`, `/<slug>/events/`, the iCal feed,
+    localised paths) is `meetup.com/<slug>`; an event page keeps its id.
+    """
+    split = _split(url)
+    if split is None:
+        return None
+    host, segments, query = split
+    slug = meetup_slug(url)
+    if slug is not None:
+        rest = segments[segments.index(slug) + 1 :]
+        if len(rest) >= 2 and rest[0] == "events" and rest[1] not in _MEETUP_GROUP_PAGES:
+            return f"meetup.com/{slug}/events/{rest[1]}"
+        return f"meetup.com/{slug}"
+    key = "/".join([host, *segments])
+    return f"{key}?{query}" if query else key
+
+
+def name_key(name: str) -> str:
+    """A name with case, accents, spacing and punctuation ignored (`&` reads as `and`)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("&", " and "))
+    return "".join(c for c in decomposed.casefold() if c.isalnum())
+
+
+def timezone_of(place: Place) -> str | None:
+    """The IANA zone of a place, if the places module (written separately) can tell it."""
+    try:
+        from .places import timezone_for
+    except ImportError:
+        return None
+    return timezone_for(place.city, place.country, place.state)
+
+
+@dataclass(frozen=True)
+class RegistryGroup:
+    """A known group: how it is published now, and everything it was called before."""
+
+    name: str
+    url: str | None
+    home: Place | None = None
+    names: tuple[str, ...] = ()  # other names seen
+    links: tuple[str, ...] = ()  # other links seen, as link keys
+    last_seen: date | None = None
+
+    @property
+    def group(self) -> Group:
+        return Group(self.name, self.url, self.home)
+
+    def own_keys(self) -> list[str]:
+        """The keys of the group's own link (a Meetup event page also gives its slug)."""
+        own = link_key(self.url) if self.url else None
+        keys = [own] if own else []
+        if self.url and (slug := meetup_slug(self.url)) and f"meetup.com/{slug}" != own:
+            keys.append(f"meetup.com/{slug}")
+        return keys
+
+    def link_keys(self) -> list[str]:
+        """Every key this group answers to, its own link first."""
+        keys = self.own_keys()
+        return keys + [k for k in self.links if k not in keys]
+
+    def to_json(self) -> dict[str, Any]:
+        home = None
+        if self.home is not None:
+            home = {
+                "city": self.home.city,
+                "state": self.home.state,
+                "country": self.home.country,
+                "timezone": self.home.timezone,
+            }
+        return {
+            "name": self.name,
+            "url": self.url,
+            "home": home,
+            "names": list(self.names),
+            "links": list(self.links),
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RegistryGroup:
+        home = data.get("home")
+        seen = data.get("last_seen")
+        return cls(
+            name=data["name"],
+            url=data.get("url") or None,
+            home=Place(home["city"], home["country"], home.get("state"), home.get("timezone"))
+            if home
+            else None,
+            names=tuple(data.get("names", ())),
+            links=tuple(data.get("links", ())),
+            last_seen=date.fromisoformat(seen) if seen else None,
+        )
+
+
+class Registry:
+    """Groups with indexes by link key and by name key.
+
+    When two groups answer to the same key, a group's own name or link beats an alias, a pinned
+    group (from calendars.toml) beats a learned one, and a recently seen group beats an old one.
+    """
+
+    def __init__(self, groups: Iterable[RegistryGroup], pinned: Iterable[RegistryGroup] = ()):
+        self._pinned = tuple(pinned)
+        self._groups = self._pinned + tuple(groups)
+        self._by_link: dict[str, RegistryGroup] = {}
+        self._by_name: dict[str, RegistryGroup] = {}
+        recent = sorted(self._groups, key=lambda g: g.last_seen or date.min, reverse=True)
+        for tier in (self._pinned, recent):
+            for group in tier:
+                self._index(group, primary=True)
+        for tier in (self._pinned, recent):
+            for group in tier:
+                self._index(group, primary=False)
+
+    def _index(self, group: RegistryGroup, *, primary: bool) -> None:
+        links = group.own_keys() if primary else group.link_keys()
+        names = [group.name] if primary else [group.name, *group.names]
+        for key in links:
+            self._by_link.setdefault(key, group)
+        for name in names:
+            if key := name_key(name):
+                self._by_name.setdefault(key, group)
+
+    @classmethod
+    def bundled(cls) -> Registry:
+        """The registry shipped in the package (events/data/registry.json), read once."""
+        return _bundled()
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Registry:
+        return cls._from_text(Path(path).read_text("utf-8"))
+
+    @classmethod
+    def _from_text(cls, text: str) -> Registry:
+        data = json.loads(text)
+        return cls(RegistryGroup.from_json(item) for item in data["groups"])
+
+    def to_json(self) -> dict[str, Any]:
+        groups = sorted(self._groups, key=lambda g: (name_key(g.name), g.name, g.url or ""))
+        return {"version": 1, "groups": [g.to_json() for g in groups]}
+
+    def with_groups(self, extra: Iterable[dict[str, Any]]) -> Registry:
+        """This registry with groups from calendars.toml added or overriding learned ones.
+
+        Each dict has `name` and optionally `url`, `aliases` (links or names), `city`,
+        `state`, `country` and `timezone` (else looked up from the place). A dict that matches
+        a learned group by link or name replaces its name, link and home; what it replaced
+        stays as an alias.
+        """
+        learned = {id(g): g for g in self._groups if g not in self._pinned}
+        pinned = list(self._pinned)
+        for entry in extra:
+            new = _from_config(entry)
+            old = self._match(new)
+            if old is not None and id(old) in learned:
+                del learned[id(old)]
+            elif old is not None and old in pinned:
+                pinned.remove(old)
+            pinned.append(_merge(old, new) if old is not None else new)
+        return Registry(learned.values(), pinned)
+
+    def _match(self, group: RegistryGroup) -> RegistryGroup | None:
+        for key in group.link_keys():
+            if key in self._by_link:
+                return self._by_link[key]
+        for name in (group.name, *group.names):
+            if found := self.by_name(name):
+                return found
+        return None
+
+    def by_link(self, url: str | None) -> RegistryGroup | None:
+        """The group a link belongs to: its page, an alias, or a Meetup event of its slug."""
+        if not url or (key := link_key(url)) is None:
+            return None
+        found = self._by_link.get(key)
+        if found is None and (slug := meetup_slug(url)):
+            found = self._by_link.get(f"meetup.com/{slug}")
+        return found
+
+    def by_name(self, name: str | None) -> RegistryGroup | None:
+        """The group with this name or a former one, ignoring case, accents and punctuation."""
+        key = name_key(name) if name else ""
+        return self._by_name.get(key) if key else None
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __iter__(self) -> Iterator[RegistryGroup]:
+        return iter(self._groups)
+
+
+@cache
+def _bundled() -> Registry:
+    text = (resources.files("events") / "data" / "registry.json").read_text("utf-8")
+    return Registry._from_text(text)
+
+
+def _from_config(entry: dict[str, Any]) -> RegistryGroup:
+    """A calendars.toml `[[group]]` table as a registry group."""
+    names: list[str] = []
+    links: list[str] = []
+    for alias in entry.get("aliases", ()) or ():
+        alias = str(alias).strip()
+        key = link_key(alias) if "/" in alias else None
+        if key:
+            links.append(key)
+        elif alias:
+            names.append(alias)
+    home = None
+    if entry.get("city") and entry.get("country"):
+        country = str(entry["country"]).upper()
+        home = Place(str(entry["city"]), "GB" if country == "UK" else country, entry.get("state"))
+        home = replace(home, timezone=entry.get("timezone") or timezone_of(home))
+    return RegistryGroup(
+        name=str(entry["name"]),
+        url=entry.get("url") or None,
+        home=home,
+        names=tuple(names),
+        links=tuple(links),
+    )
+
+
+def _merge(old: RegistryGroup, new: RegistryGroup) -> RegistryGroup:
+    """`new` wins; `old`'s name and link stay recognisable as aliases."""
+    names = [n for n in (old.name, *old.names, *new.names) if name_key(n) != name_key(new.name)]
+    url = new.url or old.url
+    own = link_key(url) if url else None
+    old_keys = [link_key(old.url)] if old.url else []
+    links = [k for k in (*old_keys, *old.links, *new.links) if k and k != own]
+    return RegistryGroup(
+        name=new.name,
+        url=url,
+        home=new.home or old.home,
+        names=tuple(dict.fromkeys(names)),
+        links=tuple(dict.fromkeys(links)),
+        last_seen=old.last_seen,
+    )
