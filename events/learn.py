@@ -133,6 +133,7 @@ class _Learner:
             names=_unique(n for n in names if name_key(n) != name_key(latest.name)),
             links=_unique(k for k in links if k != own),
             last_seen=max(s.listing.date for s in items),
+            named_titles=_named_titles(items),
         )
 
     def _event_slugs(self, members: dict[str, list[_Seen]]) -> dict[str, list[str]]:
@@ -174,6 +175,21 @@ def _home(items: list[_Seen]) -> Place | None:
                 place = places[0]
                 return replace(place, timezone=timezone_of(place))
     return None
+
+
+_TITLE_SEPARATORS = (": ", " : ", " - ", " – ", " | ")
+
+
+def _named_titles(items: list[_Seen]) -> bool:
+    """Whether at least half of the group's listings have titles that start with its name."""
+    names = {name_key(s.name) for s in items}
+    listings = {id(s.listing): s.listing for s in items if s.listing.titles}
+    hits = 0
+    for listing in listings.values():
+        title = listing.titles[0][0]
+        heads = (title.split(sep, 1)[0] for sep in _TITLE_SEPARATORS if sep in title)
+        hits += any(name_key(head) in names for head in heads)
+    return len(listings) >= 2 and 2 * hits >= len(listings)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -123,6 +123,9 @@ class RegistryGroup:
     names: tuple[str, ...] = ()  # other names seen
     links: tuple[str, ...] = ()  # other links seen, as link keys
     last_seen: date | None = None
+    #: Its published titles habitually start with its name (`Rust Vienna - May at …`), so a
+    #: SUMMARY starting with the name is a title, unless the name is written twice.
+    named_titles: bool = False
 
     @property
     def group(self) -> Group:
@@ -157,6 +160,7 @@ class RegistryGroup:
             "names": list(self.names),
             "links": list(self.links),
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "named_titles": self.named_titles,
         }
 
     @classmethod
@@ -172,6 +176,7 @@ class RegistryGroup:
             names=tuple(data.get("names", ())),
             links=tuple(data.get("links", ())),
             last_seen=date.fromisoformat(seen) if seen else None,
+            named_titles=bool(data.get("named_titles", False)),
         )
 
 

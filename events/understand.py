@@ -287,6 +287,15 @@ def _groups_and_title(
             if name_key(left) in keys:
                 title = right
                 break
+        record = candidates[0].record
+        # a group whose titles start with its name loses only a name written twice
+        if (
+            record is not None
+            and record.named_titles
+            and title != summary
+            and not any(name_key(left) in keys for left, _ in _prefixes(title))
+        ):
+            title = summary
     return tuple(c.group for c in candidates), title
 
 

@@ -326,3 +326,21 @@ def test_learned_registry_recognises_the_latest_published_groups():
         for name, url in listing.groups:
             found = registry.by_link(url)
             assert (found.name, found.url) == (name, url)
+
+
+def test_a_group_whose_titles_habitually_start_with_its_name_is_marked(tmp_path):
+    def listing(day: int, title: str, group: str = "Rust Vienna") -> str:
+        link = f"[{group}](https://www.meetup.com/{group.lower().replace(' ', '-')})"
+        return f"* 2025-01-0{day} | Vienna, AT | {link}\n    * [**{title}**](https://x.org/{day})\n"
+
+    body = (
+        listing(1, "Rust Vienna - January")
+        + listing(2, "Rust Vienna: February")
+        + listing(3, "Season kickoff")
+        + listing(4, "Monthly Meetup", "Rust Graz")
+        + listing(5, "Rust Graz - March", "Rust Graz")
+        + listing(6, "Hack night", "Rust Graz")
+    )
+    groups = {g.name: g for g in learn([issue(tmp_path, "2025-01-01", body)])}
+    assert groups["Rust Vienna"].named_titles
+    assert not groups["Rust Graz"].named_titles

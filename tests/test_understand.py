@@ -252,3 +252,31 @@ def test_a_single_group_feed_gives_its_group():
     feed = FeedSpec("Berlin feed", "x.ics", group="Rust Berlin")
     ev = understand(occurrence(summary="Hack and Learn", location="Online", feed=feed), REGISTRY)
     assert ev.group.name == "Rust Berlin"
+
+
+NAMED = Registry(
+    [
+        RegistryGroup(
+            "Rust Vienna",
+            "https://www.meetup.com/rust-vienna",
+            Place("Vienna", "AT", None, "Europe/Vienna"),
+            named_titles=True,
+        )
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Rust Vienna - December | at Sentry.io 🦀",
+        "Rust Vienna: Rust Vienna - December | at Sentry.io 🦀",
+    ],
+)
+def test_a_group_whose_titles_start_with_its_name_keeps_it_unless_written_twice(summary):
+    occ = occurrence(
+        summary=summary,
+        url="https://www.meetup.com/rust-vienna/events/304815850/",
+        location="Sentry, Wien, Österreich",
+    )
+    assert understand(occ, NAMED).title == "Rust Vienna - December | at Sentry.io 🦀"
