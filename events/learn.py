@@ -114,7 +114,11 @@ class _Learner:
         for s in self.seen:
             members[self._find("n:" + name_key(s.name))].append(s)
         slugs = self._event_slugs(members)
-        return [self._group(items, slugs.get(root, ())) for root, items in members.items()]
+        titles = _own_titles(members)
+        return [
+            replace(self._group(items, slugs.get(root, ())), titles=titles.get(root, ()))
+            for root, items in members.items()
+        ]
 
     def _group(self, items: list[_Seen], slug_aliases: Iterable[str]) -> RegistryGroup:
         items.sort(key=lambda s: s.order)
@@ -175,6 +179,32 @@ def _home(items: list[_Seen]) -> Place | None:
                 place = places[0]
                 return replace(place, timezone=timezone_of(place))
     return None
+
+
+#: A title identifies its group when, over the year before its last use, that group made the
+#: last use and at least this share of the uses, on at least `_MIN_TITLE_DAYS` days.
+_MIN_TITLE_DAYS = 2
+_TITLE_SHARE = 0.8
+
+
+def _own_titles(members: dict[str, list[_Seen]]) -> dict[str, tuple[str, ...]]:
+    """Per group, the titles that lately only it has used (as the first group of a listing)."""
+    uses: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    for root, items in members.items():
+        for s in items:
+            if name_key(s.listing.groups[0][0]) != name_key(s.name):
+                continue
+            for title, _ in s.listing.titles:
+                if key := name_key(title):
+                    uses[key].append((s.listing.date, root))
+    found: dict[str, list[str]] = defaultdict(list)
+    for key, seen in uses.items():
+        last, owner = max(seen)
+        recent = {(day, root) for day, root in seen if (last - day).days <= 365}
+        own = {day for day, root in recent if root == owner}
+        if len(own) >= _MIN_TITLE_DAYS and len(own) >= _TITLE_SHARE * len(recent):
+            found[owner].append(key)
+    return {root: tuple(sorted(keys)) for root, keys in found.items()}
 
 
 _TITLE_SEPARATORS = (": ", " : ", " - ", " – ", " | ")

@@ -220,6 +220,18 @@ def is_labelled_group_link(link: Link) -> bool:
     return link.host in ("lu.ma", "luma.com") or not is_event_page(link.url)
 
 
+_COHOST = re.compile(
+    r"co-?hosted|co-?organi[sz]ed|in\s+(?:collaboration|partnership|cooperation)\s+with"
+    r"|together\s+with",
+    re.IGNORECASE,
+)
+
+
+def is_cohost_link(link: Link) -> bool:
+    """A group introduced as a partner (`Co-hosted with …`), not as the host."""
+    return is_labelled_group_link(link) and bool(_COHOST.search(link.label))
+
+
 def label_name(link: Link) -> str | None:
     """The group name in `Hosted by <name>: <url>`, or the anchor text of such a link."""
     if link.anchor and not is_http(link.anchor):

@@ -126,6 +126,9 @@ class RegistryGroup:
     #: Its published titles habitually start with its name (`Rust Vienna - May at …`), so a
     #: SUMMARY starting with the name is a title, unless the name is written twice.
     named_titles: bool = False
+    #: Titles of its recurring events that no other group uses, as name keys: an entry with
+    #: no link and no prefix is still recognised by them.
+    titles: tuple[str, ...] = ()
 
     @property
     def group(self) -> Group:
@@ -161,6 +164,7 @@ class RegistryGroup:
             "links": list(self.links),
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "named_titles": self.named_titles,
+            "titles": list(self.titles),
         }
 
     @classmethod
@@ -177,6 +181,7 @@ class RegistryGroup:
             links=tuple(data.get("links", ())),
             last_seen=date.fromisoformat(seen) if seen else None,
             named_titles=bool(data.get("named_titles", False)),
+            titles=tuple(data.get("titles", ())),
         )
 
 
@@ -192,6 +197,7 @@ class Registry:
         self._groups = self._pinned + tuple(groups)
         self._by_link: dict[str, RegistryGroup] = {}
         self._by_name: dict[str, RegistryGroup] = {}
+        self._by_title: dict[str, RegistryGroup] = {}
         recent = sorted(self._groups, key=lambda g: g.last_seen or date.min, reverse=True)
         for tier in (self._pinned, recent):
             for group in tier:
@@ -208,6 +214,9 @@ class Registry:
         for name in names:
             if key := name_key(name):
                 self._by_name.setdefault(key, group)
+        if primary:
+            for title in group.titles:
+                self._by_title.setdefault(title, group)
 
     @classmethod
     def bundled(cls) -> Registry:
@@ -269,6 +278,11 @@ class Registry:
         """The group with this name or a former one, ignoring case, accents and punctuation."""
         key = name_key(name) if name else ""
         return self._by_name.get(key) if key else None
+
+    def by_title(self, title: str | None) -> RegistryGroup | None:
+        """The one group known to hold recurring events of this title."""
+        key = name_key(title) if title else ""
+        return self._by_title.get(key) if key else None
 
     def __len__(self) -> int:
         return len(self._groups)

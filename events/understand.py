@@ -244,21 +244,33 @@ def _groups_and_title(
         add(_registry_by_link(registry, event_url), None, None, False)
     # 3. groups the entry introduces ("Hosted by …: url"), and bare group pages it links
     labelled = [lk for lk in found if L.is_labelled_group_link(lk)]
-    for link in labelled:
+    partners = [lk for lk in labelled if L.is_cohost_link(lk)]
+
+    def add_labelled(link: L.Link) -> None:
         name = L.label_name(link)
         record = _registry_by_link(registry, link.url) or (registry.by_name(name) if name else None)
         add(record, name, link.url, True)
+
+    for link in labelled:
+        if link not in partners:
+            add_labelled(link)
     for link in found:
         if link in labelled or link.url == event_url or not _is_group_page(link.url):
             continue
         record = registry.by_link(link.url)
         if record is not None:
             add(record, None, link.url, True)
-    # 4. the SUMMARY prefix and the organiser's name
+    # 4. the SUMMARY prefix, a title only one group uses, the organiser's name
     prefixes = _prefixes(summary)
     if not candidates:
         for left, _ in prefixes:
             record = registry.by_name(left)
+            if record is not None:
+                add(record, None, None, False)
+                break
+    if not candidates:
+        for text in (summary, *(right for _, right in prefixes)):
+            record = registry.by_title(text)
             if record is not None:
                 add(record, None, None, False)
                 break
@@ -272,9 +284,11 @@ def _groups_and_title(
             name = occ.organizer
         if name:
             add(None, name, page, bool(page))
-            problems.append("group not in the registry")
-        else:
-            problems.append("no group")
+    # 6. partners come after the host
+    for link in partners:
+        add_labelled(link)
+    if not candidates:
+        problems.append("no group")
     elif candidates[0].record is None:
         problems.append("group not in the registry")
     if candidates and not candidates[0].group.url:

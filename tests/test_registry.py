@@ -344,3 +344,21 @@ def test_a_group_whose_titles_habitually_start_with_its_name_is_marked(tmp_path)
     groups = {g.name: g for g in learn([issue(tmp_path, "2025-01-01", body)])}
     assert groups["Rust Vienna"].named_titles
     assert not groups["Rust Graz"].named_titles
+
+
+def test_a_title_lately_used_by_one_group_only_is_learned_as_its_own(tmp_path):
+    def listing(day: str, group: str, title: str) -> str:
+        link = f"[{group}](https://www.meetup.com/{group.lower().replace(' ', '-')})"
+        return f"* {day} | Virtual | {link}\n    * [**{title}**](https://x.org/{day})\n"
+
+    body = (
+        listing("2025-01-07", "Rust Berlin", "Rust Hack and Learn")
+        + listing("2025-01-21", "Rust Berlin", "Rust Hack and Learn")
+        + listing("2025-01-08", "Rust Berlin", "Monthly Meetup")
+        + listing("2025-01-09", "Rust Paris", "Monthly Meetup")
+        + listing("2025-01-10", "Rust Paris", "Once only")
+    )
+    registry = learn([issue(tmp_path, "2025-01-01", body)])
+    assert registry.by_title("Rust hack and learn").name == "Rust Berlin"
+    assert registry.by_title("Monthly Meetup") is None
+    assert registry.by_title("Once only") is None

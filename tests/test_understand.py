@@ -280,3 +280,35 @@ def test_a_group_whose_titles_start_with_its_name_keeps_it_unless_written_twice(
         location="Sentry, Wien, Österreich",
     )
     assert understand(occ, NAMED).title == "Rust Vienna - December | at Sentry.io 🦀"
+
+
+def test_an_entry_with_only_a_title_is_recognised_by_the_titles_its_group_alone_uses():
+    registry = Registry(
+        [
+            RegistryGroup(
+                "Vancouver Rust",
+                "https://www.meetup.com/vancouver-rust",
+                titles=("ruststudyhackhangout",),
+            )
+        ]
+    )
+    ev = understand(occurrence(summary="Rust Study/Hack/Hang-out", location="Online"), registry)
+    assert ev.group.name == "Vancouver Rust"
+
+
+def test_a_partner_named_first_still_comes_after_the_host():
+    registry = Registry(
+        [
+            RegistryGroup(
+                "Rust Girona", "https://lu.ma/rust-girona", titles=("weeklycodingsession",)
+            ),
+            RegistryGroup("Silicon Girona", "https://silicongirona.github.io"),
+        ]
+    )
+    occ = occurrence(
+        summary="Weekly coding session",
+        url="https://luma.com/q5tjirkt",
+        description='Co-hosted with <a href="https://silicongirona.github.io">Silicon Girona</a>',
+        location="Online",
+    )
+    assert [g.name for g in understand(occ, registry).groups] == ["Rust Girona", "Silicon Girona"]
