@@ -130,6 +130,7 @@ class _Learner:
         own = _group_key(url) if url else None
         links = [s.key for s in reversed(linked)] + list(slug_aliases)
         names = [s.name for s in reversed(items)]
+        page_ids = {id(s) for s in pages}
         return RegistryGroup(
             name=latest.name,
             url=url,
@@ -138,6 +139,7 @@ class _Learner:
             links=_unique(k for k in links if k != own),
             last_seen=max(s.listing.date for s in items),
             named_titles=_named_titles(items),
+            namings=_namings(items, page_ids),
         )
 
     def _event_slugs(self, members: dict[str, list[_Seen]]) -> dict[str, list[str]]:
@@ -205,6 +207,25 @@ def _own_titles(members: dict[str, list[_Seen]]) -> dict[str, tuple[str, ...]]:
         if len(own) >= _MIN_TITLE_DAYS and len(own) >= _TITLE_SHARE * len(recent):
             found[owner].append(key)
     return {root: tuple(sorted(keys)) for root, keys in found.items()}
+
+
+def _namings(items: list[_Seen], page_ids: set[int]) -> tuple[tuple[date, str, str | None], ...]:
+    """(issue date, name, link) at each issue where the group's usual naming changed.
+
+    Editors switch between forms of a link (`/rust-berlin`, `/rust-berlin/events/`) from issue
+    to issue; rebuilding a past issue should show the naming of that time.
+    """
+    per_issue: dict[date, Counter[tuple[str, str | None]]] = defaultdict(Counter)
+    for s in items:
+        per_issue[s.order[0]][(s.name, s.url if id(s) in page_ids else None)] += 1
+    namings: list[tuple[date, str, str | None]] = []
+    for issue in sorted(per_issue):
+        (name, url), _ = max(per_issue[issue].items(), key=lambda kv: (kv[0][1] is not None, kv[1]))
+        if url is None and namings:
+            url = namings[-1][2]
+        if not namings or namings[-1][1:] != (name, url):
+            namings.append((issue, name, url))
+    return tuple(namings)
 
 
 _TITLE_SEPARATORS = (": ", " : ", " - ", " – ", " | ")

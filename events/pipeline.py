@@ -36,6 +36,7 @@ def build_agenda(
     from .understand import understand
 
     reg = registry if isinstance(registry, Registry) else Registry.bundled()
+    reg = reg.as_of(window.start)  # groups named as editors named them for this issue
     problems: list[Problem] = []
     failures: list[Problem] = []
     events: list[Event] = []

@@ -129,6 +129,8 @@ class RegistryGroup:
     #: Titles of its recurring events that no other group uses, as name keys: an entry with
     #: no link and no prefix is still recognised by them.
     titles: tuple[str, ...] = ()
+    #: (since, name, link): how editors named it from each issue date on (see `as_of`).
+    namings: tuple[tuple[date, str, str | None], ...] = ()
 
     @property
     def group(self) -> Group:
@@ -165,6 +167,7 @@ class RegistryGroup:
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "named_titles": self.named_titles,
             "titles": list(self.titles),
+            "namings": [[day.isoformat(), name, url] for day, name, url in self.namings],
         }
 
     @classmethod
@@ -182,7 +185,19 @@ class RegistryGroup:
             last_seen=date.fromisoformat(seen) if seen else None,
             named_titles=bool(data.get("named_titles", False)),
             titles=tuple(data.get("titles", ())),
+            namings=tuple(
+                (date.fromisoformat(day), name, url) for day, name, url in data.get("namings", ())
+            ),
         )
+
+    def as_of(self, day: date) -> RegistryGroup:
+        """The group named as the issue of `day` would have named it."""
+        current = [n for n in self.namings if n[0] <= day]
+        if not current or current[-1] == self.namings[-1]:
+            return self
+        _, name, url = current[-1]
+        names = _unique_names((self.name, *self.names), name)
+        return replace(self, name=name, url=url or self.url, names=names)
 
 
 class Registry:
@@ -279,6 +294,10 @@ class Registry:
         key = name_key(name) if name else ""
         return self._by_name.get(key) if key else None
 
+    def as_of(self, day: date) -> Registry:
+        """This registry with each learned group named as editors named it on `day`."""
+        return Registry((g.as_of(day) for g in self._groups if g not in self._pinned), self._pinned)
+
     def by_title(self, title: str | None) -> RegistryGroup | None:
         """The one group known to hold recurring events of this title."""
         key = name_key(title) if title else ""
@@ -295,6 +314,16 @@ class Registry:
 def _bundled() -> Registry:
     text = (resources.files("events") / "data" / "registry.json").read_text("utf-8")
     return Registry._from_text(text)
+
+
+def _unique_names(names: Iterable[str], current: str) -> tuple[str, ...]:
+    keys = {name_key(current)}
+    out = []
+    for name in names:
+        if name_key(name) not in keys:
+            keys.add(name_key(name))
+            out.append(name)
+    return tuple(out)
 
 
 def _from_config(entry: dict[str, Any]) -> RegistryGroup:

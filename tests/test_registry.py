@@ -362,3 +362,23 @@ def test_a_title_lately_used_by_one_group_only_is_learned_as_its_own(tmp_path):
     assert registry.by_title("Rust hack and learn").name == "Rust Berlin"
     assert registry.by_title("Monthly Meetup") is None
     assert registry.by_title("Once only") is None
+
+
+def test_a_past_issue_is_rebuilt_with_the_naming_of_its_time(tmp_path):
+    def block(start: str, url: str, name: str = "Rust Berlin") -> Path:
+        body = entry(start, "Virtual (Berlin, DE)", f"[{name}]({url})", "https://x.org/1")
+        return issue(tmp_path, start, body)
+
+    registry = learn(
+        [
+            block("2025-01-01", "https://www.meetup.com/rust-berlin", "Berlin.rs"),
+            block("2025-02-05", "https://www.meetup.com/rust-berlin/events/"),
+            block("2025-03-05", "https://www.meetup.com/rust-berlin"),
+        ]
+    )
+    assert registry.by_name("Rust Berlin").url == "https://www.meetup.com/rust-berlin"
+    then = registry.as_of(date(2025, 2, 10)).by_name("Rust Berlin")
+    assert (then.name, then.url) == ("Rust Berlin", "https://www.meetup.com/rust-berlin/events/")
+    first = registry.as_of(date(2025, 1, 1)).by_name("Rust Berlin")
+    assert (first.name, first.url) == ("Berlin.rs", "https://www.meetup.com/rust-berlin")
+    assert registry.as_of(date(2026, 1, 1)).by_name("Berlin.rs").url.endswith("rust-berlin")
