@@ -22,23 +22,20 @@ from .registry import Registry, RegistryGroup, name_key
 _CANCELLED = re.compile(
     r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|annul[ée]e?)\s*[\])]?\s*[:\-–—|!]*\s*", re.IGNORECASE
 )
-_ONLINE_WORDS = frozenset(
-    {
-        "online",
-        "online event",
-        "online only",
-        "virtual",
-        "virtual event",
-        "remote",
-        "zoom",
-        "internet",
-        "web",
-        "livestream",
-        "tbd online",
-    }
+_ONLINE_LOCATION = re.compile(
+    r"^(?:(?:online|virtual|remote|internet|web)(?:\s+(?:event|only|meetup|meeting))?"
+    r"|(?:on\s+)?(?:zoom|jitsi|discord|twitch|youtube|google\s+meet|(?:microsoft\s+)?teams|webex"
+    r"|whereby|gather(?:\.town)?|crowdcast|streamyard)(?:\s+(?:meeting|call|stream|server|live))?"
+    r"|live\s*stream|webinar|tbd\s+online)$",
+    re.IGNORECASE,
 )
 _ONLINE_WITH_PLACE = re.compile(r"^(?:online|virtual)(?:\s+event)?\s*[(\[](.+)[)\]]\s*$", re.I)
-_HYBRID_LOCATION = re.compile(r"^hybrid\b(?:\s+event)?\s*[:\-–—(]?\s*(.*?)\)?\s*$", re.IGNORECASE)
+_HYBRID_LOCATION = re.compile(
+    r"^\s*hybrid\b(?:\s+event)?\s*[:\-–—(]?\s*(.*?)\)?\s*$"
+    r"|^(.*?)\s*(?:[(\[]\s*hybrid\s*[)\]]|[-–—,]\s*hybrid(?:\s+event)?)\s*$"
+    r"|^(.*?)\s*(?:[+&/]|\band\b|\bund\b|\bet\b|\by\b)\s*(?:online|virtual|zoom|live\s*stream)\s*$",
+    re.IGNORECASE,
+)
 _HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
 _PREFIX_SEPARATORS = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
 
@@ -322,7 +319,7 @@ def _mode_and_place(
     location = " ".join(occ.location.split())
     home = group.home if group else None
     lowered = location.casefold().strip(" .")
-    if not location or lowered in _ONLINE_WORDS or L.is_http(location):
+    if not location or _ONLINE_LOCATION.match(lowered) or L.is_http(location):
         return "online", home
     m = _ONLINE_WITH_PLACE.match(location)
     if m:
@@ -330,7 +327,7 @@ def _mode_and_place(
     mode: Mode = "in-person"
     m = _HYBRID_LOCATION.match(location)
     if m:
-        mode, location = "hybrid", m.group(1)
+        mode, location = "hybrid", next(g for g in m.groups() if g is not None)
     elif _HYBRID_WORD.search(occ.description) or any(L.is_room_link(link.url) for link in found):
         mode = "hybrid"
     place = parse_location(location) if location else None

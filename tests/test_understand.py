@@ -312,3 +312,24 @@ def test_a_partner_named_first_still_comes_after_the_host():
         location="Online",
     )
     assert [g.name for g in understand(occ, registry).groups] == ["Rust Girona", "Silicon Girona"]
+
+
+@pytest.mark.parametrize(
+    "location", ["Zoom", "Discord", "Google Meet", "Online only", "Livestream"]
+)
+def test_a_platform_name_as_location_is_online(location):
+    assert read(location=location, url=BERLIN_EVENT).mode == "online"
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "Hybrid: c-base, Rungestraße 20, 10179 Berlin, Germany",
+        "c-base, Rungestraße 20, 10179 Berlin, Germany (hybrid)",
+        "Rungestraße 20, 10179 Berlin, Germany + Online",
+        "Berlin, DE & online",
+    ],
+)
+def test_hybrid_said_in_the_location(location):
+    ev = read(location=location, url=BERLIN_EVENT)
+    assert (ev.mode, ev.location) == ("hybrid", "Hybrid (Berlin, DE)")
