@@ -209,23 +209,39 @@ def _own_titles(members: dict[str, list[_Seen]]) -> dict[str, tuple[str, ...]]:
     return {root: tuple(sorted(keys)) for root, keys in found.items()}
 
 
-def _namings(items: list[_Seen], page_ids: set[int]) -> tuple[tuple[date, str, str | None], ...]:
-    """(issue date, name, link) at each issue where the group's usual naming changed.
+def _namings(
+    items: list[_Seen], page_ids: set[int]
+) -> tuple[tuple[date, str, str | None, Place | None], ...]:
+    """(issue date, name, link, home) at each issue where the group's usual naming changed.
 
-    Editors switch between forms of a link (`/rust-berlin`, `/rust-berlin/events/`) from issue
-    to issue; rebuilding a past issue should show the naming of that time.
+    Editors switch between forms of a link (`/rust-berlin`, `/rust-berlin/events/`) and of a
+    place (`Tel Aviv-Yafo`, `Tel Aviv`) from issue to issue; rebuilding a past issue should show
+    the naming of that time.
     """
-    per_issue: dict[date, Counter[tuple[str, str | None]]] = defaultdict(Counter)
+    per_issue: dict[date, list[_Seen]] = defaultdict(list)
     for s in items:
-        per_issue[s.order[0]][(s.name, s.url if id(s) in page_ids else None)] += 1
-    namings: list[tuple[date, str, str | None]] = []
+        per_issue[s.order[0]].append(s)
+    namings: list[tuple[date, str, str | None, Place | None]] = []
     for issue in sorted(per_issue):
-        (name, url), _ = max(per_issue[issue].items(), key=lambda kv: (kv[0][1] is not None, kv[1]))
-        if url is None and namings:
-            url = namings[-1][2]
-        if not namings or namings[-1][1:] != (name, url):
-            namings.append((issue, name, url))
-    return tuple(namings)
+        seen = per_issue[issue]
+        pairs = Counter((s.name, s.url if id(s) in page_ids else None) for s in seen)
+        (name, url), _ = max(pairs.items(), key=lambda kv: (kv[0][1] is not None, kv[1]))
+        homes = Counter(p for s in seen if len(s.listing.groups) == 1 for p in _one_place(s))
+        home = homes.most_common(1)[0][0] if homes else None
+        if namings:
+            url = url or namings[-1][2]
+            home = home or namings[-1][3]
+        if not namings or namings[-1][1:] != (name, url, home):
+            namings.append((issue, name, url, home))
+    return tuple(
+        (day, name, url, replace(home, timezone=timezone_of(home)) if home else None)
+        for day, name, url, home in namings
+    )
+
+
+def _one_place(s: _Seen) -> list[Place]:
+    _, places = read_location(s.listing.location)
+    return places if len(places) == 1 else []
 
 
 _TITLE_SEPARATORS = (": ", " : ", " - ", " – ", " | ")

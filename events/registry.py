@@ -129,8 +129,8 @@ class RegistryGroup:
     #: Titles of its recurring events that no other group uses, as name keys: an entry with
     #: no link and no prefix is still recognised by them.
     titles: tuple[str, ...] = ()
-    #: (since, name, link): how editors named it from each issue date on (see `as_of`).
-    namings: tuple[tuple[date, str, str | None], ...] = ()
+    #: (since, name, link, home): how editors showed it from each issue date on (`as_of`).
+    namings: tuple[tuple[date, str, str | None, Place | None], ...] = ()
 
     @property
     def group(self) -> Group:
@@ -150,43 +150,36 @@ class RegistryGroup:
         return keys + [k for k in self.links if k not in keys]
 
     def to_json(self) -> dict[str, Any]:
-        home = None
-        if self.home is not None:
-            home = {
-                "city": self.home.city,
-                "state": self.home.state,
-                "country": self.home.country,
-                "timezone": self.home.timezone,
-            }
         return {
             "name": self.name,
             "url": self.url,
-            "home": home,
+            "home": _place_json(self.home),
             "names": list(self.names),
             "links": list(self.links),
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "named_titles": self.named_titles,
             "titles": list(self.titles),
-            "namings": [[day.isoformat(), name, url] for day, name, url in self.namings],
+            "namings": [
+                [day.isoformat(), name, url, _place_json(home)]
+                for day, name, url, home in self.namings
+            ],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RegistryGroup:
-        home = data.get("home")
         seen = data.get("last_seen")
         return cls(
             name=data["name"],
             url=data.get("url") or None,
-            home=Place(home["city"], home["country"], home.get("state"), home.get("timezone"))
-            if home
-            else None,
+            home=_place(data.get("home")),
             names=tuple(data.get("names", ())),
             links=tuple(data.get("links", ())),
             last_seen=date.fromisoformat(seen) if seen else None,
             named_titles=bool(data.get("named_titles", False)),
             titles=tuple(data.get("titles", ())),
             namings=tuple(
-                (date.fromisoformat(day), name, url) for day, name, url in data.get("namings", ())
+                (date.fromisoformat(day), name, url, _place(home))
+                for day, name, url, home in data.get("namings", ())
             ),
         )
 
@@ -195,9 +188,14 @@ class RegistryGroup:
         current = [n for n in self.namings if n[0] <= day]
         if not current or current[-1] == self.namings[-1]:
             return self
-        _, name, url = current[-1]
+        _, name, url, home = current[-1]
         names = _unique_names((self.name, *self.names), name)
-        return replace(self, name=name, url=url or self.url, names=names)
+        links = self.links
+        if url and self.url and (own := link_key(self.url)) and own != link_key(url):
+            links = (*links, own)  # the group still answers to today's link
+        return replace(
+            self, name=name, url=url or self.url, home=home or self.home, names=names, links=links
+        )
 
 
 class Registry:
@@ -314,6 +312,23 @@ class Registry:
 def _bundled() -> Registry:
     text = (resources.files("events") / "data" / "registry.json").read_text("utf-8")
     return Registry._from_text(text)
+
+
+def _place_json(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {
+        "city": place.city,
+        "state": place.state,
+        "country": place.country,
+        "timezone": place.timezone,
+    }
+
+
+def _place(data: dict[str, Any] | None) -> Place | None:
+    if not data:
+        return None
+    return Place(data["city"], data["country"], data.get("state"), data.get("timezone"))
 
 
 def _unique_names(names: Iterable[str], current: str) -> tuple[str, ...]:

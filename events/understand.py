@@ -245,7 +245,7 @@ def _groups_and_title(
 
     def add_labelled(link: L.Link) -> None:
         name = L.label_name(link)
-        record = _registry_by_link(registry, link.url) or (registry.by_name(name) if name else None)
+        record = (registry.by_name(name) if name else None) or _registry_by_link(registry, link.url)
         add(record, name, link.url, True)
 
     for link in labelled:
