@@ -236,9 +236,12 @@ def _groups_and_title(
     if occ.feed.group:
         record = registry.by_name(occ.feed.group)
         add(record, occ.feed.group, occ.feed.group_url, bool(occ.feed.group_url))
-    # 2. the group whose platform page holds the event
+    # 2. the group whose platform page holds the event, unless the SUMMARY names another
+    prefixes = _prefixes(summary)
     if event_url:
-        add(_registry_by_link(registry, event_url), None, None, False)
+        record = _registry_by_link(registry, event_url)
+        named = next(filter(None, (registry.by_name(left) for left, _ in prefixes)), None)
+        add(named if named is not None and record is not None else record, None, None, False)
     # 3. groups the entry introduces ("Hosted by …: url"), and bare group pages it links
     labelled = [lk for lk in found if L.is_labelled_group_link(lk)]
     partners = [lk for lk in labelled if L.is_cohost_link(lk)]
@@ -258,7 +261,6 @@ def _groups_and_title(
         if record is not None:
             add(record, None, link.url, True)
     # 4. the SUMMARY prefix, a title only one group uses, the organiser's name
-    prefixes = _prefixes(summary)
     if not candidates:
         for left, _ in prefixes:
             record = registry.by_name(left)

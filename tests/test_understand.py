@@ -333,3 +333,19 @@ def test_a_platform_name_as_location_is_online(location):
 def test_hybrid_said_in_the_location(location):
     ev = read(location=location, url=BERLIN_EVENT)
     assert (ev.mode, ev.location) == ("hybrid", "Hybrid (Berlin, DE)")
+
+
+def test_a_prefix_naming_a_known_group_beats_the_group_of_the_event_platform_page():
+    registry = Registry(
+        [
+            RegistryGroup("RustNL", "https://www.meetup.com/rust-amsterdam"),
+            RegistryGroup("Rust NL Meetup Group", "https://www.meetup.com/rust-nederland/"),
+        ]
+    )
+    occ = occurrence(
+        summary="[RustNL] Walking Tour around Utrecht",
+        url="https://www.meetup.com/rust-nederland/events/307522004",
+        location="Utrecht, NL",
+    )
+    ev = understand(occ, registry)
+    assert (ev.group.name, ev.title) == ("RustNL", "Walking Tour around Utrecht")
