@@ -15,6 +15,7 @@ from pathlib import Path
 
 PROG = "twir-events"
 MAX_WEEKS = 52
+MAX_RETRIES = 10
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +49,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not 0 < value <= 600:
         raise argparse.ArgumentTypeError(f"timeout must be above 0 and at most 600, not {text}")
+    return value
+
+
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of retries: {text!r}") from None
+    if not 0 <= value <= MAX_RETRIES:
+        raise argparse.ArgumentTypeError(f"retries must be 0 to {MAX_RETRIES}, not {value}")
     return value
 
 
@@ -93,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--refresh", action="store_true", help="fetch anew, ignoring validators")
     parser.add_argument(
         "--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per request"
+    )
+    parser.add_argument(
+        "--retries",
+        type=_retries,
+        default=3,
+        metavar="N",
+        help="tries again after a timeout, a connection error, 429 or 5xx (default: 3)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="say only errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -142,6 +160,7 @@ def _run(args: argparse.Namespace) -> int:
             offline=args.offline,
             refresh=args.refresh,
             timeout=args.timeout,
+            retries=args.retries,
             on_progress=progress,
         )
     except ConfigError as exc:
@@ -183,7 +202,7 @@ def _summary(console: object, agenda: object) -> None:
         (f.spec.name, freshness(f), events[f.spec.name], warnings[f.spec.name])
         for f in agenda.feeds  # type: ignore[attr-defined]
     ]
-    rows += [(p.feed, "failed", 0, 1) for p in agenda.failures]  # type: ignore[attr-defined]
+    rows += [(p.feed, "failed", None, 1) for p in agenda.failures]  # type: ignore[attr-defined]
     print_summary(console, rows)
 
 

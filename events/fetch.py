@@ -8,6 +8,7 @@ when a feed is actually fetched, so that the CLI starts fast.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -196,6 +197,33 @@ def icalendar_problem(body: bytes) -> str | None:
     return None
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be requested at all (no host, a bad port), so it fails at once."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError as err:
+        return f"not a valid URL ({err})"
+    if not parts.hostname:
+        return "not a valid URL (no host)"
+    if any(c.isspace() for c in parts.netloc):
+        return "not a valid URL (space in the host)"
+    return None
+
+
+def unsupported_scheme(source: str) -> str | None:
+    """The scheme of a source that is neither http(s), webcal, file nor a plain path."""
+    found = _SCHEME.match(source)
+    if found is None or found[1].lower() in ("http", "https", "webcal", "file"):
+        return None
+    return found[1]
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
 def http_url(source: str) -> str | None:
     """The URL to request for a source, or None when the source is a local file."""
     lowered = source.lower()
@@ -225,7 +253,7 @@ async def _fetch_all(
     import asyncio
 
     if opts.offline or not any(http_url(s.source) for s in specs):
-        return [await _fetch_one(None, spec, cache, opts) for spec in specs]
+        return [await _guarded(None, spec, cache, opts) for spec in specs]
 
     import httpx
 
@@ -233,7 +261,7 @@ async def _fetch_all(
 
     async def one(client: httpx.AsyncClient, spec: FeedSpec) -> FeedData | Problem:
         async with limit:
-            return await _fetch_one(client, spec, cache, opts)
+            return await _guarded(client, spec, cache, opts)
 
     async with httpx.AsyncClient(
         headers={"User-Agent": user_agent()},
@@ -243,10 +271,27 @@ async def _fetch_all(
         return list(await asyncio.gather(*(one(client, spec) for spec in specs)))
 
 
+async def _guarded(
+    client: httpx.AsyncClient | None, spec: FeedSpec, cache: FeedCache, opts: _Options
+) -> FeedData | Problem:
+    """`_fetch_one`, but a surprise in one feed is that feed's one line, never a traceback."""
+    try:
+        return await _fetch_one(client, spec, cache, opts)
+    except Exception as exc:  # noqa: BLE001 - one feed's surprise never costs the others
+        opts.emit(spec, "failed")
+        return Problem(spec.name, f"unexpected failure ({_one_line(exc)})")
+
+
 async def _fetch_one(
     client: httpx.AsyncClient | None, spec: FeedSpec, cache: FeedCache, opts: _Options
 ) -> FeedData | Problem:
     url = http_url(spec.source)
+    scheme = unsupported_scheme(spec.source)
+    if scheme is not None:
+        opts.emit(spec, "failed")
+        return _said(
+            spec, spec.source, f"cannot fetch {scheme}:// (use http, https, webcal or a file)"
+        )
     if url is None:
         result = _read_file(spec, opts.max_bytes)
         opts.emit(spec, "failed" if isinstance(result, Problem) else "file")
@@ -254,11 +299,13 @@ async def _fetch_one(
     entry, damage = _load(cache, url)
     if opts.offline or client is None:
         if entry is not None and entry.body is not None:
+            age = _age(entry)
+            note = _said(spec, url, f"offline; using the cached copy {_aged(age)}")
             opts.emit(spec, "cached")
-            return FeedData(spec, entry.body, "cached", age_seconds=_age(entry))
+            return FeedData(spec, entry.body, "cached", age_seconds=age, problems=(note,))
         opts.emit(spec, "failed")
         why = f"no cached copy ({damage})" if damage else "no cached copy"
-        return Problem(spec.name, f"{url}: offline and {why}")
+        return _said(spec, url, f"offline and {why}")
 
     headers: dict[str, str] = {}
     if entry is not None and entry.body is not None and not opts.refresh:
@@ -268,6 +315,9 @@ async def _fetch_one(
             headers["If-Modified-Since"] = entry.last_modified
     opts.emit(spec, "fetching")
     try:
+        invalid = url_problem(url)
+        if invalid:
+            raise FetchError(invalid)
         got = await _download(client, spec, url, headers, opts)
         if got.status == 304:
             if entry is None or entry.body is None:
@@ -311,10 +361,9 @@ def _fall_back(
     _store(cache, (entry or CacheEntry(url)).with_error(error, now), spec, url)
     if entry is None or entry.body is None:
         opts.emit(spec, "failed")
-        return Problem(spec.name, f"{url}: {error}")
+        return _said(spec, url, error)
     age = _age(entry, now)
-    when = "of unknown age" if age is None else f"from {human_age(age)} ago"
-    warning = Problem(spec.name, f"{url}: {error}; using the cached copy {when}")
+    warning = _said(spec, url, f"{error}; using the cached copy {_aged(age)}")
     opts.emit(spec, "cached")
     return FeedData(spec, entry.body, "cached", age_seconds=age, problems=(warning,))
 
@@ -342,10 +391,14 @@ async def _download(
             err = FetchError(f"no complete answer within {opts.timeout:g} s", retryable=True)
         except httpx.ConnectError as exc:
             err = FetchError(f"cannot connect ({_one_line(exc)})", retryable=True)
+        except httpx.UnsupportedProtocol as exc:  # e.g. redirected to another scheme
+            err = FetchError(_one_line(exc))
         except httpx.TransportError as exc:
             err = FetchError(f"connection failed ({_one_line(exc)})", retryable=True)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             err = FetchError(_one_line(exc))
+        except Exception as exc:  # noqa: BLE001 - low-level errors surface in exception groups
+            err = FetchError(f"cannot fetch ({_one_line(exc)})")
         if not err.retryable or attempt == attempts:
             if attempt > 1:
                 raise FetchError(f"{err}, after {attempt} attempts")
@@ -389,20 +442,21 @@ async def _attempt(
 
 def _read_file(spec: FeedSpec, max_bytes: int) -> FeedData | Problem:
     path = local_path(spec.source)
+    where = str(path)
     try:
         with path.open("rb") as handle:
             body = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        return Problem(spec.name, f"{path}: no such file")
+        return _said(spec, where, "no such file")
     except IsADirectoryError:
-        return Problem(spec.name, f"{path}: is a directory, not a file")
+        return _said(spec, where, "is a directory, not a file")
     except OSError as err:
-        return Problem(spec.name, f"{path}: cannot read ({err.strerror or err})")
+        return _said(spec, where, f"cannot read ({err.strerror or err})")
     if len(body) > max_bytes:
-        return Problem(spec.name, f"{path}: {_too_large(max_bytes)}")
+        return _said(spec, where, _too_large(max_bytes))
     problem = icalendar_problem(body)
     if problem:
-        return Problem(spec.name, f"{path}: {problem}")
+        return _said(spec, where, problem)
     return FeedData(spec, body, "file")
 
 
@@ -422,7 +476,8 @@ def _store(cache: FeedCache, entry: CacheEntry, spec: FeedSpec, url: str) -> tup
     try:
         cache.store(entry)
     except OSError as err:
-        return (Problem(spec.name, f"{url}: cannot update the cache ({err.strerror or err})"),)
+        why = f"cannot update the cache in {cache.directory} ({err.strerror or err})"
+        return (_said(spec, url, why),)
     return ()
 
 
@@ -465,6 +520,17 @@ def _status_of(spec: FeedSpec, cache: FeedCache) -> FeedStatus:
 
 
 # --- wording ----------------------------------------------------------------------------------
+
+
+def _said(spec: FeedSpec, where: str, message: str) -> Problem:
+    """A line naming the feed, then its URL or path unless the name is what the user typed."""
+    if spec.name in (spec.source, where):
+        return Problem(spec.name, message)
+    return Problem(spec.name, f"{where}: {message}")
+
+
+def _aged(age: float | None) -> str:
+    return "of unknown age" if age is None else f"from {human_age(age)} ago"
 
 
 def _datetime(epoch: float | None) -> datetime | None:

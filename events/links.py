@@ -41,9 +41,6 @@ MEETING_HOSTS = (
     "meet.ffmuc.net",
 )
 
-#: Meeting rooms that show an in-person event is also joinable online (streams and chat
-#: servers are too often merely mentioned to count).
-ROOM_HOSTS = MEETING_HOSTS[:12] + ("meet.ffmuc.net",)
 
 #: Links that are never the event: maps, calendars, images, the redirector itself.
 _NOISE_HOSTS = (
@@ -168,11 +165,6 @@ def is_meeting_link(url: str) -> bool:
     return _host_in(host_of(url), MEETING_HOSTS)
 
 
-def is_room_link(url: str) -> bool:
-    """A video room one joins to attend: makes an in-person event hybrid."""
-    return _host_in(host_of(url), ROOM_HOSTS)
-
-
 def is_noise(url: str) -> bool:
     """Maps, calendar links and images: never the event link or a group page."""
     lowered = url.lower()
@@ -182,7 +174,8 @@ def is_noise(url: str) -> bool:
     return urlsplit(lowered).path.endswith(_NOISE_SUFFIXES)
 
 
-_MEETUP_EVENT = re.compile(r"^/([^/]+)/events/([^/]+)", re.IGNORECASE)
+_MEETUP_EVENT = re.compile(r"^/(?:[a-z]{2}-[a-z]{2}/)?([^/]+)/events/([^/]+)", re.IGNORECASE)
+_LOCALE = re.compile(r"^[a-z]{2}-[a-z]{2}$", re.IGNORECASE)
 
 
 def meetup_group_page(url: str) -> str | None:
@@ -190,6 +183,8 @@ def meetup_group_page(url: str) -> str | None:
     if host_of(url) != "meetup.com":
         return None
     segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) > 1 and _LOCALE.match(segments[0]):
+        segments = segments[1:]  # `/de-DE/rust-zurich/…` is the same page in German
     if not segments or segments[0].lower() in ("find", "topics", "cities", "login", "apps"):
         return None
     return f"https://www.meetup.com/{segments[0]}"
@@ -201,7 +196,8 @@ def is_event_page(url: str) -> bool:
     path = urlsplit(url).path
     segments = [s for s in path.split("/") if s]
     if host == "meetup.com":
-        return bool(_MEETUP_EVENT.match(path)) and len(segments) >= 3
+        m = _MEETUP_EVENT.match(path)
+        return bool(m) and m.group(2).lower() not in ("ical", "past", "calendar", "rss")
     if host in ("lu.ma", "luma.com"):
         return len(segments) == 1 and segments[0] not in ("calendar", "discover", "user", "home")
     if host.startswith("eventbrite.") or ".eventbrite." in f".{host}":

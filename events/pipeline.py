@@ -40,8 +40,8 @@ def build_agenda(
     problems: list[Problem] = []
     failures: list[Problem] = []
     events: list[Event] = []
+    read: list[FeedData] = []
     for feed in feeds:
-        problems.extend(feed.problems)
         expansion = expand(feed, window)
         if not expansion.occurrences and any(
             p.uid is None and p.message.startswith("not an iCalendar feed")
@@ -49,6 +49,8 @@ def build_agenda(
         ):
             failures.extend(expansion.problems)
             continue
+        read.append(feed)
+        problems.extend(feed.problems)
         problems.extend(expansion.problems)
         for occ in expansion.occurrences:
             try:
@@ -70,7 +72,7 @@ def build_agenda(
         sections=sections,
         events=listed,
         problems=tuple(problems),
-        feeds=tuple(feeds),
+        feeds=tuple(read),
         failures=tuple(failures),
     )
 
@@ -85,10 +87,12 @@ def upcoming(
     offline: bool = False,
     refresh: bool = False,
     timeout: float = 30.0,
+    retries: int = 3,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
-    `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds.
+    `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
+    each request; `retries` is how many times a feed is tried again after a transient failure.
 
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
@@ -110,6 +114,7 @@ def upcoming(
         offline=offline,
         refresh=refresh,
         timeout=timeout,
+        retries=retries,
         on_progress=on_progress,
     )
     agenda = build_agenda(outcome.feeds, window, registry=registry)

@@ -72,24 +72,36 @@ def print_summary(console: Console, rows: Iterable[SummaryRow]) -> None:
 def print_status(
     console: Console, statuses: Sequence[FeedStatus], now: datetime | None = None
 ) -> None:
-    """A table for the `feeds` subcommand: each feed's last fetch, validators, size, events,
-    last error."""
-    from rich.table import Table
+    """For the `feeds` subcommand: per feed, its last fetch, validators, size, events and last
+    error.
 
+    One block of labelled lines per feed rather than a table: feed URLs are long, and a table
+    narrow enough for a terminal would cut them, and with them the only way to tell feeds apart.
+    Lines are never wrapped, so that the output stays greppable when piped.
+    """
     now = now or datetime.now(UTC)
-    table = Table(box=None, pad_edge=False)
-    for column in ("feed", "last fetch", "validators", "size", "events", "last error"):
-        table.add_column(column, justify="right" if column in ("size", "events") else "left")
-    for status in statuses:
-        table.add_row(
-            f"{_escape(status.spec.name)}\n[dim]{_escape(status.spec.source)}[/]",
-            _when(status.fetched_at, now) if status.fetched_at else "[yellow]never[/]",
-            _escape(_validators(status)),
-            "–" if status.size is None else human_size(status.size),
-            "–" if status.events is None else str(status.events),
-            _error(status, now),
-        )
-    console.print(table)
+    for index, status in enumerate(statuses):
+        if index:
+            console.print()
+        console.print(f"[bold]{_escape(status.spec.name)}[/]", soft_wrap=True, highlight=False)
+        for label, value in _status_lines(status, now):
+            console.print(f"  {label:<11} {value}", soft_wrap=True, highlight=False)
+
+
+def _status_lines(status: FeedStatus, now: datetime) -> list[tuple[str, str]]:
+    lines = []
+    if status.spec.source != status.spec.name:
+        lines.append(("source", _escape(status.spec.source)))
+    if status.kind == "file":
+        lines.append(("modified", _when(status.fetched_at, now)))
+    else:
+        last = _when(status.fetched_at, now) if status.fetched_at else "[yellow]never[/]"
+        lines.append(("last fetch", last))
+        lines.append(("validators", _escape(_validators(status))))
+    lines.append(("size", "–" if status.size is None else human_size(status.size)))
+    lines.append(("events", "–" if status.events is None else str(status.events)))
+    lines.append(("last error", _error(status, now)))
+    return lines
 
 
 def _freshness_style(fresh: str) -> str:
@@ -99,20 +111,25 @@ def _freshness_style(fresh: str) -> str:
 
 
 def _validators(status: FeedStatus) -> str:
-    if status.kind == "file":
-        return "(file)"
     parts = []
     if status.etag:
         parts.append(f"ETag {status.etag}")
     if status.last_modified:
         parts.append(f"Last-Modified {status.last_modified}")
-    return "\n".join(parts) or "–"
+    return ", ".join(parts) or "none"
 
 
 def _error(status: FeedStatus, now: datetime) -> str:
     if not status.last_error:
         return "–"
     when = f" [dim]({_when(status.error_at, now)})[/]" if status.error_at else ""
+    healed = (
+        status.error_at is not None
+        and status.fetched_at is not None
+        and status.fetched_at > status.error_at
+    )
+    if healed:  # kept as history: a fetch has succeeded since
+        return f"{_escape(status.last_error)}{when}; [green]fetched fine since[/]"
     return f"[red]{_escape(status.last_error)}[/]{when}"
 
 

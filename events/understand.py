@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import links as L
 from .model import Event, Group, Mode, Occurrence, Place, Problem
 from .places import parse_display, parse_location
-from .registry import Registry, RegistryGroup, name_key
+from .registry import Registry, RegistryGroup, link_key, name_key
 
 _CANCELLED = re.compile(
     r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|annul[ée]e?)\s*[\])]?\s*[:\-–—|!]*\s*", re.IGNORECASE
@@ -176,11 +176,13 @@ def _prefixes(summary: str) -> list[tuple[str, str]]:
     m = re.match(r"^\s*\[([^\]]+)\]\s*[:\-–—|]?\s*(.+)$", summary)
     if m:
         out.append((m.group(1).strip(), m.group(2).strip()))
+    splits = []
     for sep in _PREFIX_SEPARATORS.finditer(summary):
         left, right = summary[: sep.start()].strip(), summary[sep.end() :].strip()
         if left and right:
-            out.append((left, right))
-    return out
+            splits.append((left, right))
+    # the longest name first: `Rust en Español | Rust Argentina: …` is one group's name
+    return out + sorted(splits, key=lambda lr: -len(lr[0]))
 
 
 def _names_of(candidate: _Candidate) -> set[str]:
@@ -236,30 +238,34 @@ def _groups_and_title(
     if occ.feed.group:
         record = registry.by_name(occ.feed.group)
         add(record, occ.feed.group, occ.feed.group_url, bool(occ.feed.group_url))
-    # 2. the group whose platform page holds the event, unless the SUMMARY names another
-    prefixes = _prefixes(summary)
-    if event_url:
-        record = _registry_by_link(registry, event_url)
-        named = next(filter(None, (registry.by_name(left) for left, _ in prefixes)), None)
-        add(named if named is not None and record is not None else record, None, None, False)
-    # 3. groups the entry introduces ("Hosted by …: url"), and bare group pages it links
+    # 2. the groups the entry introduces as hosts ("Hosted by …: url"); else the group whose
+    # platform page holds the event, unless the SUMMARY names another known group
     labelled = [lk for lk in found if L.is_labelled_group_link(lk)]
     partners = [lk for lk in labelled if L.is_cohost_link(lk)]
+    hosts = [lk for lk in labelled if lk not in partners]
+    prefixes = _prefixes(summary)
 
     def add_labelled(link: L.Link) -> None:
         name = L.label_name(link)
         record = (registry.by_name(name) if name else None) or _registry_by_link(registry, link.url)
         add(record, name, link.url, True)
 
-    for link in labelled:
-        if link not in partners:
-            add_labelled(link)
+    for link in hosts:
+        add_labelled(link)
+    if event_url and not candidates:
+        record = _registry_by_link(registry, event_url)
+        named = next(filter(None, (registry.by_name(left) for left, _ in prefixes)), None)
+        add(named if named is not None and record is not None else record, None, None, False)
+    # 3. bare group pages of known groups that the entry links
+    # 3. a bare page of a known group: the group when none is known yet, else its new page
     for link in found:
         if link in labelled or link.url == event_url or not _is_group_page(link.url):
             continue
         record = registry.by_link(link.url)
-        if record is not None:
-            add(record, None, link.url, True)
+        if record is None or (candidates and not any(c.record is record for c in candidates)):
+            continue
+        same_page = record.url and link_key(record.url) == link_key(link.url)
+        add(record, None, None if same_page else link.url, not same_page)
     # 4. the SUMMARY prefix, a title only one group uses, the organiser's name
     if not candidates:
         for left, _ in prefixes:
@@ -277,7 +283,8 @@ def _groups_and_title(
         add(registry.by_name(occ.organizer), None, None, False)
     # 5. a group the registry does not know: named by the prefix, paged by its Meetup slug
     if not candidates:
-        name = next((left for left, _ in prefixes if _looks_like_group_name(left)), None)
+        shortest = sorted(prefixes, key=lambda lr: len(lr[0]))
+        name = next((left for left, _ in shortest if _looks_like_group_name(left)), None)
         page = L.meetup_group_page(event_url) if event_url else None
         if name is None and occ.organizer and "@" not in occ.organizer:
             name = occ.organizer
@@ -330,7 +337,7 @@ def _mode_and_place(
     m = _HYBRID_LOCATION.match(location)
     if m:
         mode, location = "hybrid", next(g for g in m.groups() if g is not None)
-    elif _HYBRID_WORD.search(occ.description) or any(L.is_room_link(link.url) for link in found):
+    elif _HYBRID_WORD.search(occ.description) or any(L.is_meeting_link(link.url) for link in found):
         mode = "hybrid"
     place = parse_location(location) if location else None
     if place is None:

@@ -349,3 +349,60 @@ def test_a_prefix_naming_a_known_group_beats_the_group_of_the_event_platform_pag
     )
     ev = understand(occ, registry)
     assert (ev.group.name, ev.title) == ("RustNL", "Walking Tour around Utrecht")
+
+
+def test_a_localised_meetup_event_link_is_an_event_page():
+    ev = read(
+        location="Online",
+        description="https://www.meetup.com/fr-FR/rust-berlin/events/298775631/<br>"
+        "Hosted by Rust Berlin: https://www.meetup.com/fr-FR/rust-berlin/",
+    )
+    assert ev.url == "https://www.meetup.com/fr-FR/rust-berlin/events/298775631/"
+
+
+@pytest.mark.parametrize("link", ["https://discord.gg/rust", "https://www.youtube.com/live/x"])
+def test_any_meeting_link_beside_a_venue_makes_it_hybrid(link):
+    ev = read(
+        location="Rosenthaler Str. 40, 10178 Berlin, Germany", url=BERLIN_EVENT, description=link
+    )
+    assert ev.mode == "hybrid"
+
+
+def test_a_host_named_in_the_entry_is_the_only_group_even_if_the_event_is_elsewhere():
+    ev = read(
+        location="Online",
+        url="https://www.meetup.com/dallasrust/events/1/",
+        description="Hosted by Rust Berlin: https://www.meetup.com/rust-berlin/",
+    )
+    assert [g.name for g in ev.groups] == ["Rust Berlin"]
+
+
+def test_a_bare_page_of_another_known_group_adds_no_group():
+    ev = read(
+        location="Online",
+        url=BERLIN_EVENT,
+        description="See also https://www.meetup.com/dallasrust/",
+    )
+    assert [g.name for g in ev.groups] == ["Rust Berlin"]
+
+
+def test_a_bare_page_in_another_form_keeps_the_registry_form():
+    ev = read(
+        location="Online", url=BERLIN_EVENT, description="https://www.meetup.com/de-DE/rust-berlin/"
+    )
+    assert ev.group.url == "https://www.meetup.com/rust-berlin"
+
+
+def test_a_group_name_containing_a_bar_is_one_prefix():
+    registry = Registry(
+        [RegistryGroup("Rust en Español | Rust Argentina", "https://www.meetup.com/rust-argentina")]
+    )
+    occ = occurrence(
+        summary="Rust en Español | Rust Argentina: Juntada de Junio", location="Online"
+    )
+    assert understand(occ, registry).title == "Juntada de Junio"
+
+
+def test_an_unknown_group_is_named_by_the_shortest_prefix():
+    ev = read(summary="Rust Kraków: Meetup - Talks", location="Kraków, PL")
+    assert (ev.group.name, ev.title) == ("Rust Kraków", "Meetup - Talks")

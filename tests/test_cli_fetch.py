@@ -1,0 +1,411 @@
+"""Issue 4 end to end: the real `python -m events` command against a real HTTP server on
+127.0.0.1 that answers, then answers 304, 503, a sign-in page, nothing at all, or is not there.
+
+Standard output must carry the block and nothing else; a feed served from the cache costs one
+warning line naming it and the copy's age; a feed that cannot be read at all costs one line and a
+non-zero exit. The server is the threaded one of test_fetch.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from events.cache import CacheEntry, FeedCache
+from events.cli import build_parser
+from tests import test_fetch
+from tests.test_fetch import SIGN_IN, _closed_port
+
+# The threaded loopback server of test_fetch.py, shared by assignment: pytest finds fixtures
+# among a module's names, and a plain import would read as unused to the linter.
+_server = test_fetch._server
+server = test_fetch.server
+
+REPO = Path(__file__).resolve().parents[1]
+START = ("--from", "2025-11-19", "--weeks", "4")
+ETAG = '"v1"'
+LAST_MODIFIED = "Wed, 19 Nov 2025 10:00:00 GMT"
+DAY = 86400
+
+#: A Google Calendar export in miniature: one event in the window, one long after it.
+FEED = b"""BEGIN:VCALENDAR\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+VERSION:2.0\r
+CALSCALE:GREGORIAN\r
+METHOD:PUBLISH\r
+X-WR-CALNAME:Rust Community\r
+X-WR-TIMEZONE:UTC\r
+BEGIN:VEVENT\r
+DTSTART:20251120T170000Z\r
+DTEND:20251120T190000Z\r
+DTSTAMP:20251118T120000Z\r
+UID:hack-and-learn@google.com\r
+CREATED:20251101T090000Z\r
+LAST-MODIFIED:20251101T090000Z\r
+DESCRIPTION:RSVP at https://www.meetup.com/rust-berlin/events/306046642/\r
+LOCATION:Online\r
+SEQUENCE:0\r
+STATUS:CONFIRMED\r
+SUMMARY:Rust Berlin: Rust Hack and Learn\r
+TRANSP:OPAQUE\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+DTSTART:20260520T170000Z\r
+DTEND:20260520T190000Z\r
+DTSTAMP:20251118T120000Z\r
+UID:far-away@google.com\r
+DESCRIPTION:https://www.meetup.com/rust-berlin/events/399999999/\r
+LOCATION:Online\r
+SUMMARY:Rust Berlin: Rust Hack and Learn in May\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+_HAS_RETRIES = "--retries" in build_parser().format_help()
+needs_retries = pytest.mark.skipif(
+    not _HAS_RETRIES, reason="needs the CLI's --retries flag to keep the waits short"
+)
+FEW = ("--retries", "0") if _HAS_RETRIES else ()
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m events ARGS`, as an editor runs it, with standard error not a terminal."""
+    done = subprocess.run(
+        [sys.executable, "-m", "events", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env or _env(),
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    return {**env, "PYTHONPATH": str(REPO)}
+
+
+def _block(url: str, cache: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    return _command(*START, "--calendar", url, "--cache-dir", str(cache), *more)
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The block the same feed makes when read from a file: what every run must print."""
+    path = tmp_path_factory.mktemp("reference") / "feed.ics"
+    path.write_bytes(FEED)
+    done = _command(*START, "--calendar", str(path))
+    assert done.returncode == 0 and "Rust Hack and Learn**" in done.stdout
+    assert "in May" not in done.stdout
+    return done.stdout
+
+
+def _serve_feed(server: HTTPServer, path: str = "/cal.ics") -> None:
+    server.expect_ordered_request(path).respond_with_data(
+        FEED,
+        content_type="text/calendar",
+        headers={"ETag": ETAG, "Last-Modified": LAST_MODIFIED},
+    )
+
+
+@pytest.fixture
+def cached(server: HTTPServer, tmp_path: Path, expected: str) -> Iterator[tuple[str, Path]]:
+    """A feed URL whose good copy an earlier run cached, two days ago; the server forgets."""
+    url = server.url_for("/cal.ics")
+    _serve_feed(server)
+    assert _block(url, tmp_path).stdout == expected
+    _age_entry(tmp_path, url, 2 * DAY)
+    server.clear()
+    yield url, tmp_path
+
+
+def _age_entry(cache_dir: Path, url: str, seconds: float) -> None:
+    cache = FeedCache(cache_dir)
+    entry = cache.load(url)
+    assert entry is not None and entry.body == FEED
+    cache.store(replace(entry, fetched_at=time.time() - seconds))
+
+
+def _warning_naming(stderr: str, url: str, *words: str) -> None:
+    """Exactly one line: a warning naming the feed, with the given words in it."""
+    (line,) = stderr.splitlines()
+    assert line.startswith(f"warning: {url}: ") and line.count(url) == 1
+    for word in words:
+        assert word in line
+
+
+def _one_error_line(done: subprocess.CompletedProcess[str], name: str) -> str:
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {name}: ") and line.count(name) == 1
+    return line
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that takes connections and never says a word."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield listener.getsockname()[1]
+
+
+# --- the server answers ---------------------------------------------------------------------------
+
+
+def test_first_run_prints_the_block_and_nothing_on_a_non_terminal_stderr(
+    server, tmp_path, expected
+) -> None:
+    url = server.url_for("/cal.ics")
+    _serve_feed(server)
+
+    done = _block(url, tmp_path)
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected, "")
+    entry = FeedCache(tmp_path).load(url)
+    assert entry is not None and (entry.body, entry.etag) == (FEED, ETAG)
+
+
+def test_second_run_sends_the_validators_and_a_304_prints_the_same_block(
+    server, tmp_path, expected
+) -> None:
+    url = server.url_for("/cal.ics")
+    _serve_feed(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data("", status=304)
+
+    _block(url, tmp_path)
+    done = _block(url, tmp_path)
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected, "")
+    again = server.log[1][0].headers
+    assert (again["If-None-Match"], again["If-Modified-Since"]) == (ETAG, LAST_MODIFIED)
+    assert server.log[1][1].status_code == 304
+
+
+# --- the server fails, the cache serves -----------------------------------------------------------
+
+
+@needs_retries
+def test_503s_print_the_cached_block_with_a_warning_naming_the_feed_and_age(
+    server, cached, expected
+) -> None:
+    url, cache = cached
+    server.expect_request("/cal.ics").respond_with_data("down", status=503)
+
+    done = _block(url, cache, "--retries", "1")
+
+    assert (done.returncode, done.stdout) == (0, expected)
+    assert len(server.log) == 2
+    _warning_naming(done.stderr, url, "HTTP 503", "cached copy from 2 days ago")
+
+
+def test_a_sign_in_page_prints_the_cached_block_and_keeps_the_good_copy(
+    server, cached, expected
+) -> None:
+    url, cache = cached
+    server.expect_request("/cal.ics").respond_with_data(SIGN_IN, content_type="text/html")
+
+    done = _block(url, cache)
+
+    assert (done.returncode, done.stdout) == (0, expected)
+    _warning_naming(done.stderr, url, "HTML page", "2 days ago")
+    kept = FeedCache(cache).load(url)
+    assert kept is not None and (kept.body, kept.etag) == (FEED, ETAG)
+
+
+@needs_retries
+def test_no_answer_within_the_timeout_prints_the_cached_block(
+    silent_port, tmp_path, expected
+) -> None:
+    url = f"http://127.0.0.1:{silent_port}/cal.ics"
+    FeedCache(tmp_path).store(CacheEntry(url, FEED, fetched_at=time.time() - 3 * 3600))
+
+    started = time.monotonic()
+    done = _block(url, tmp_path, "--timeout", "2", *FEW)
+    elapsed = time.monotonic() - started
+
+    assert (done.returncode, done.stdout) == (0, expected)
+    _warning_naming(done.stderr, url, "no complete answer within 2 s", "3 hours ago")
+    assert 2 <= elapsed < 6
+
+
+@needs_retries
+def test_no_server_at_all_prints_the_cached_block(tmp_path, expected) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/cal.ics"
+    FeedCache(tmp_path).store(CacheEntry(url, FEED, fetched_at=time.time() - 600))
+
+    done = _block(url, tmp_path, *FEW)
+
+    assert (done.returncode, done.stdout) == (0, expected)
+    _warning_naming(done.stderr, url, "cannot connect", "10 minutes ago")
+
+
+# --- offline --------------------------------------------------------------------------------------
+
+
+def test_offline_sends_nothing_and_prints_the_cached_block(server, cached, expected) -> None:
+    url, cache = cached
+    _serve_feed(server)
+
+    done = _block(url, cache, "--offline")
+
+    assert (done.returncode, done.stdout) == (0, expected)
+    assert server.log == []
+    _warning_naming(done.stderr, url, "offline", "2 days ago")
+
+
+def test_offline_with_an_empty_cache_is_one_line_and_a_failure(server, tmp_path) -> None:
+    url = server.url_for("/cal.ics")
+    _serve_feed(server)
+
+    done = _block(url, tmp_path, "--offline")
+
+    assert done.returncode != 0 and done.stdout == ""
+    assert "no cached copy" in _one_error_line(done, url)
+    assert server.log == []
+
+
+# --- nothing to be had ----------------------------------------------------------------------------
+
+
+@needs_retries
+def test_no_server_and_no_cache_is_one_line_and_exit_1(tmp_path) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/cal.ics"
+
+    done = _block(url, tmp_path, *FEW)
+
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "cannot connect" in _one_error_line(done, url)
+
+
+@needs_retries
+def test_one_of_two_feeds_failing_prints_the_other_block_and_exits_1(
+    server, tmp_path, expected
+) -> None:
+    good = server.url_for("/cal.ics")
+    gone = f"http://127.0.0.1:{_closed_port()}/cal.ics"
+    _serve_feed(server)
+
+    done = _command(
+        *START, "--calendar", good, "--calendar", gone, "--cache-dir", str(tmp_path), *FEW
+    )
+
+    assert (done.returncode, done.stdout) == (1, expected)
+    assert "cannot connect" in _one_error_line(done, gone)
+
+
+# --- the state of the feeds -----------------------------------------------------------------------
+
+
+def test_feeds_shows_last_fetch_validators_size_events_and_last_error(server, tmp_path) -> None:
+    url = server.url_for("/cal.ics")
+    _serve_feed(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data(SIGN_IN, content_type="text/html")
+    _block(url, tmp_path)
+    _block(url, tmp_path)
+
+    done = _command("feeds", "--calendar", url, "--cache-dir", str(tmp_path))
+
+    assert done.returncode == 0 and done.stderr == ""
+    lines = {line.split(None, 1)[0]: line for line in done.stdout.splitlines()[1:]}
+    assert done.stdout.splitlines()[0] == url
+    assert re.search(r"last fetch +\d{4}-\d\d-\d\d \d\d:\d\d UTC, \d+ seconds? ago", done.stdout)
+    assert f"ETag {ETAG}" in lines["validators"] and LAST_MODIFIED in lines["validators"]
+    assert lines["size"].split()[1:] == [str(len(FEED)), "B"]
+    assert lines["events"].split()[1:] == ["2"]
+    assert "HTML page" in lines["last"] and "ago" in lines["last"]
+
+
+# --- on a terminal --------------------------------------------------------------------------------
+
+
+def _run_with_terminal_stderr(*args: str) -> tuple[int, str, str]:
+    """Run the command with standard error on a pseudo-terminal; (status, stdout, stderr)."""
+    pty = pytest.importorskip("pty")
+    try:
+        leader, follower = pty.openpty()
+    except OSError:
+        pytest.skip("no pseudo-terminal here")
+    env = {**_env(), "TERM": "xterm", "COLUMNS": "160"}
+    env.pop("NO_COLOR", None)
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "events", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            cwd=REPO,
+            env=env,
+        )
+    finally:
+        os.close(follower)
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # EIO: the child closed its end
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        out, _ = child.communicate(timeout=60)
+        reader.join(timeout=10)
+    finally:
+        os.close(leader)
+    err = _ANSI.sub("", b"".join(chunks).decode("utf-8", "replace")).replace("\r\n", "\n")
+    return child.returncode, out.decode("utf-8"), err
+
+
+def test_on_a_terminal_progress_and_a_per_feed_summary_go_to_stderr(
+    server, tmp_path, expected
+) -> None:
+    good, bad = server.url_for("/cal.ics"), server.url_for("/signin")
+    _serve_feed(server)
+    server.expect_request("/signin").respond_with_data(SIGN_IN, content_type="text/html")
+
+    status, out, err = _run_with_terminal_stderr(
+        *START, "--calendar", good, "--calendar", bad, "--cache-dir", str(tmp_path)
+    )
+
+    assert (status, out) == (1, expected)
+    assert f"{good}: fetching" in err and f"{good}: fresh" in err and f"{bad}: failed" in err
+    summary = err[err.index("Feeds") :].splitlines()
+    assert [line.split() for line in summary[1:]] == [
+        ["feed", "freshness", "events", "warnings"],
+        [good, "fresh", "1", "0"],
+        [bad, "failed", "–", "1"],
+    ]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["http://127.0.0.1:99999/cal.ics", "http:///cal.ics", "ftp://127.0.0.1/cal.ics"],
+    ids=["port-out-of-range", "no-host", "ftp"],
+)
+def test_a_source_that_cannot_be_fetched_at_all_is_one_line_at_once(source, tmp_path) -> None:
+    started = time.monotonic()
+    done = _block(source, tmp_path)
+
+    assert (done.returncode, done.stdout) == (1, "")
+    _one_error_line(done, source)
+    assert time.monotonic() - started < 5  # no retries for what cannot get better
