@@ -244,19 +244,23 @@ def _one_place(s: _Seen) -> list[Place]:
     return places if len(places) == 1 else []
 
 
+#: A group "names its titles" when at least this share of its listings' titles are its name, a
+#: separator and more (`Rust Vienna - December | at Sentry.io`): a SUMMARY in that shape is then
+#: as likely a title as a prefixed one.
+_NAMED_TITLES_SHARE = 1 / 3
 _TITLE_SEPARATORS = (": ", " : ", " - ", " – ", " | ")
 
 
 def _named_titles(items: list[_Seen]) -> bool:
-    """Whether at least half of the group's listings have titles that start with its name."""
-    names = {name_key(s.name) for s in items}
+    """Whether the group's titles often open with its name and a separator."""
+    names = {name_key(s.name) for s in items} - {""}
     listings = {id(s.listing): s.listing for s in items if s.listing.titles}
     hits = 0
     for listing in listings.values():
         title = listing.titles[0][0]
         heads = (title.split(sep, 1)[0] for sep in _TITLE_SEPARATORS if sep in title)
         hits += any(name_key(head) in names for head in heads)
-    return len(listings) >= 2 and 2 * hits >= len(listings)
+    return len(listings) >= 2 and hits >= _NAMED_TITLES_SHARE * len(listings)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

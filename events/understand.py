@@ -313,7 +313,7 @@ def _groups_and_title(
             record is not None
             and record.named_titles
             and title != summary
-            and not any(name_key(left) in keys for left, _ in _prefixes(title))
+            and not any(name_key(title).startswith(key) for key in keys)
         ):
             title = summary
     return tuple(c.group for c in candidates), title

@@ -337,6 +337,7 @@ def test_a_group_whose_titles_habitually_start_with_its_name_is_marked(tmp_path)
         + listing(4, "Monthly Meetup", "Rust Graz")
         + listing(5, "Rust Graz - March", "Rust Graz")
         + listing(6, "Hack night", "Rust Graz")
+        + listing(7, "Summer social", "Rust Graz")
     )
     groups = {g.name: g for g in learn([issue(tmp_path, "2025-01-01", body)])}
     assert groups["Rust Vienna"].named_titles
