@@ -96,8 +96,16 @@ def unwrap(url: str) -> str:
     return url
 
 
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def unescape(text: str) -> str:
+    """HTML entities with their `;` only: `&regToRsvp=` in a pasted link is no `®`."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
 def _clean(url: str) -> str:
-    url = html.unescape(url).strip()
+    url = unescape(url).strip()
     while url and url[-1] in _TRAILING:
         # keep a closing bracket that closes one opened inside the URL (Wikipedia-style links)
         if url[-1] == ")" and url.count("(") >= url.count(")"):
@@ -116,7 +124,7 @@ def find_links(text: str) -> list[Link]:
         raw = m.group(1) or m.group(2) or m.group(3) or ""
         close = text.find("</a>", m.end())
         anchor_html = text[text.find(">", m.end() - 1) + 1 : close] if close != -1 else ""
-        anchor = html.unescape(_TAG.sub("", anchor_html)).strip()
+        anchor = unescape(_TAG.sub("", anchor_html)).strip()
         found.append((m.start(), raw, anchor))
         spans.append((m.start(), close + 4 if close != -1 else m.end()))
     for m in _BARE.finditer(text):
@@ -142,7 +150,7 @@ def _label_before(text: str, pos: int) -> str:
     if start == -1:
         start = 0
     line = text[start:pos]
-    return " ".join(html.unescape(_TAG.sub(" ", line)).split())
+    return " ".join(unescape(_TAG.sub(" ", line)).split())
 
 
 def is_http(url: str | None) -> bool:

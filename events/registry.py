@@ -296,6 +296,17 @@ class Registry:
         """This registry with each learned group named as editors named it on `day`."""
         return Registry((g.as_of(day) for g in self._groups if g not in self._pinned), self._pinned)
 
+    def by_name_prefix(self, text: str | None) -> RegistryGroup | None:
+        """The group whose name (of two words or more) opens `text`, the longest name first."""
+        if not text:
+            return None
+        words = text.split()
+        for n in range(min(len(words) - 1, 8), 1, -1):
+            found = self.by_name(" ".join(words[:n]))
+            if found is not None:
+                return found
+        return None
+
     def by_title(self, title: str | None) -> RegistryGroup | None:
         """The one group known to hold recurring events of this title."""
         key = name_key(title) if title else ""

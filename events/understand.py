@@ -162,7 +162,7 @@ def _registry_by_link(registry: Registry, url: str) -> RegistryGroup | None:
         return None
     head, _, _ = url.partition("?")
     parts = head.rstrip("/").split("/")
-    while len(parts) > 4:  # keep scheme, empty, host and one segment at least
+    while len(parts) > 3:  # down to the site's root: `fosdem.org/2023/…` is FOSDEM's
         parts.pop()
         record = registry.by_link("/".join(parts))
         if record is not None:
@@ -281,13 +281,13 @@ def _groups_and_title(
                 break
     if not candidates and occ.organizer:
         add(registry.by_name(occ.organizer), None, None, False)
+    if not candidates:  # `Rust Girona Hack & Learn 12 2025`
+        add(registry.by_name_prefix(summary), None, None, False)
     # 5. a group the registry does not know: named by the prefix, paged by its Meetup slug
     if not candidates:
         shortest = sorted(prefixes, key=lambda lr: len(lr[0]))
         name = next((left for left, _ in shortest if _looks_like_group_name(left)), None)
         page = L.meetup_group_page(event_url) if event_url else None
-        if name is None and occ.organizer and "@" not in occ.organizer:
-            name = occ.organizer
         if name:
             add(None, name, page, bool(page))
     # 6. partners come after the host

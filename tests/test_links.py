@@ -88,3 +88,8 @@ def test_meetup_links_name_their_group_page():
 )
 def test_only_http_links_are_safe(url):
     assert L.safe_url(url) is None
+
+
+def test_only_complete_entities_are_decoded_in_pasted_links():
+    (link,) = L.find_links("RSVP: https://example.org/e?id=1&regToRsvp=true")
+    assert link.url == "https://example.org/e?id=1&regToRsvp=true"

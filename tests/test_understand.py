@@ -406,3 +406,24 @@ def test_a_group_name_containing_a_bar_is_one_prefix():
 def test_an_unknown_group_is_named_by_the_shortest_prefix():
     ev = read(summary="Rust Kraków: Meetup - Talks", location="Kraków, PL")
     assert (ev.group.name, ev.title) == ("Rust Kraków", "Meetup - Talks")
+
+
+def test_a_title_opening_with_a_known_group_name_names_the_group():
+    ev = read(
+        summary="Rust Girona Hack & Learn 12 2025",
+        url="https://luma.com/8ncu1p8l",
+        location="Girona, ES",
+    )
+    assert ev.group.name == "Rust Girona"
+    assert ev.title == "Rust Girona Hack & Learn 12 2025"
+
+
+def test_the_calendar_as_organiser_is_no_group():
+    ev = read(summary="Mystery gathering", organizer="Rust Community", location="Online")
+    assert ev.groups == ()
+
+
+def test_a_link_into_a_group_site_finds_the_group_at_the_site_root():
+    registry = Registry([RegistryGroup("FOSDEM", "https://fosdem.org/")])
+    occ = occurrence(summary="Rust devroom", url="https://fosdem.org/2026/schedule/track/rust/")
+    assert understand(occ, registry).group.name == "FOSDEM"
