@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import links as L
 from .model import Event, Group, Mode, Occurrence, Place, Problem
 from .places import parse_display, parse_location
-from .registry import Registry, RegistryGroup, link_key, name_key
+from .registry import Registry, RegistryGroup, name_key
 
 _CANCELLED = re.compile(
     r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|annul[ée]e?)\s*[\])]?\s*[:\-–—|!]*\s*", re.IGNORECASE
@@ -264,8 +264,7 @@ def _groups_and_title(
         record = registry.by_link(link.url)
         if record is None or (candidates and not any(c.record is record for c in candidates)):
             continue
-        same_page = record.url and link_key(record.url) == link_key(link.url)
-        add(record, None, None if same_page else link.url, not same_page)
+        add(record, None, link.url, True)
     # 4. the SUMMARY prefix, a title only one group uses, the organiser's name
     if not candidates:
         for left, _ in prefixes:

@@ -386,11 +386,11 @@ def test_a_bare_page_of_another_known_group_adds_no_group():
     assert [g.name for g in ev.groups] == ["Rust Berlin"]
 
 
-def test_a_bare_page_in_another_form_keeps_the_registry_form():
+def test_a_bare_page_of_the_group_in_the_entry_is_shown_as_written():
     ev = read(
         location="Online", url=BERLIN_EVENT, description="https://www.meetup.com/de-DE/rust-berlin/"
     )
-    assert ev.group.url == "https://www.meetup.com/rust-berlin"
+    assert ev.group.url == "https://www.meetup.com/de-DE/rust-berlin/"
 
 
 def test_a_group_name_containing_a_bar_is_one_prefix():

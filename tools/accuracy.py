@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import events  # noqa: E402
 from events.archive import parse_block, read_location  # noqa: E402
+from events.learn import learn  # noqa: E402
 from tests.feedgen import GeneratedFeed, build_feed  # noqa: E402
 from tests.feedgen.block import link_key  # noqa: E402
 
@@ -214,7 +215,7 @@ def compare(week: Week, actual: list[Line]) -> None:
             week.exact += 1
 
 
-def run_week(path: Path, workdir: Path) -> Week:
+def run_week(path: Path, workdir: Path, holdout: bool = False) -> Week:
     text = path.read_text(encoding="utf-8")
     block = parse_block(text)
     start = block.start
@@ -224,7 +225,15 @@ def run_week(path: Path, workdir: Path) -> Week:
     week.expected = expected_lines(text, generated, week)
     feed = workdir / f"{start}.ics"
     feed.write_bytes(generated.ics)
-    agenda = events.upcoming(start, weeks, calendars=[str(feed)])
+    if holdout:  # a registry that has never seen this week or any later one
+        earlier = [p for p in sorted(path.parent.glob("*.md")) if p.stem < path.stem]
+        spec = events.FeedSpec(str(feed), str(feed))
+        window = events.Window.of_weeks(start, weeks)
+        agenda = events.build_agenda(
+            [events.FeedData(spec, generated.ics)], window, registry=learn(earlier)
+        )
+    else:
+        agenda = events.upcoming(start, weeks, calendars=[str(feed)])
     compare(week, actual_lines(agenda))
     return week
 
@@ -285,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", nargs="*", default=["2023", "2024", "2025"])
     parser.add_argument("--only", nargs="*", help="issue dates to run (YYYY-MM-DD)")
     parser.add_argument("--show", type=int, default=25, help="how many worst cases to print")
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="learn the registry afresh for each week from the blocks before it only",
+    )
     args = parser.parse_args(argv)
     paths = sorted(p for p in args.sections.glob("*.md") if p.name[:4] in args.years)
     if args.only:
@@ -294,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        weeks = [run_week(path, Path(tmp)) for path in paths]
+        weeks = [run_week(path, Path(tmp), args.holdout) for path in paths]
     report(weeks, args.show, time.perf_counter() - began)
     return 0
 
