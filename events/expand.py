@@ -1,0 +1,252 @@
+# READY
+"""Parse a feed and expand its events into the occurrences near the window.
+
+The feed is parsed with icalendar and expanded with recurring-ical-events. A UID group (a
+master and its overrides) with a broken timing property, or one recurring-ical-events refuses,
+becomes a Problem naming it; the other groups are expanded all the same. First, by default,
+events.prefilter sets aside on the raw bytes what cannot reach the window (issue 5: a decade of
+Google history costs what the window holds, not what the feed holds).
+
+X-WR-TIMEZONE *is* applied (x-wr-timezone, the Google quirk), for three reasons: it is what
+`recurring_ical_events.of()` itself does, so the occurrences are those of the plain reference
+pass; it is how Google shows the feed (a series written in UTC keeps its local time across DST in
+the calendar's zone, a floating time is in that zone); and it changes no instant of an event
+written with a TZID or in UTC, only the zone a UTC time is expressed in. The venue's local date
+is still the understand stage's business. `Occurrence.tzid` stays the TZID written in the feed
+and `Occurrence.calendar_tz` carries the calendar's zone.
+
+icalendar and recurring-ical-events are imported inside the functions: importing them costs
+about a tenth of a second that `twir-events --help` must not pay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from events import model
+
+#: Properties whose breakage makes it impossible to know when an event happens.
+TIMING_PROPERTIES = frozenset(
+    {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
+)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What one feed yields for the window: its occurrences and what could not be read."""
+
+    occurrences: tuple[model.Occurrence, ...]
+    problems: tuple[model.Problem, ...]
+
+
+def query_span(window: model.Window, margin_days: int = 2) -> tuple[datetime, datetime]:
+    """The half-open span expanded for `window`.
+
+    The margin covers the difference between UTC or feed-local dates and the venue's local
+    date, which is only decided later.
+    """
+    first = window.start - timedelta(days=margin_days)
+    stop = window.end + timedelta(days=1 + margin_days)
+    return datetime.combine(first, time()), datetime.combine(stop, time())
+
+
+def expand(
+    feed: model.FeedData, window: model.Window, *, margin_days: int = 2, fast: bool = True
+) -> Expansion:
+    """Expand every occurrence of `feed` that overlaps the window widened by `margin_days`.
+
+    With `fast`, entries that provably cannot reach the window are set aside on the raw bytes
+    (events.prefilter) before icalendar sees them; the result is the same either way.
+    """
+    span = query_span(window, margin_days)
+    body = feed.body
+    if fast:
+        from events import prefilter
+
+        body = prefilter.select(body, span[0].date(), span[1].date())
+    return expand_body(feed.spec, body, *span)
+
+
+def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: datetime) -> Expansion:
+    """Parse `body` and expand its VEVENTs over [start, stop)."""
+    import icalendar
+
+    try:
+        calendar = icalendar.Calendar.from_ical(body)
+    except Exception as error:  # icalendar raises ValueError and friends on non-calendars
+        return Expansion((), (model.Problem(spec.name, f"not an iCalendar feed: {_short(error)}"),))
+    if calendar.name != "VCALENDAR":
+        return Expansion((), (model.Problem(spec.name, "not an iCalendar feed: no VCALENDAR"),))
+    if str(calendar.get("CALSCALE", "GREGORIAN")).upper() != "GREGORIAN":
+        return Expansion((), (model.Problem(spec.name, "only Gregorian calendars are supported"),))
+
+    calendar_tz = _text(calendar.get("X-WR-TIMEZONE")) or None
+    zones = _written_zones(calendar)
+    components, failures = expand_calendar(calendar, start, stop)
+    occurrences = sorted(
+        (_occurrence(spec, component, zones, calendar_tz) for component in components),
+        key=_order,
+    )
+    problems = tuple(
+        model.Problem(spec.name, f"cannot expand this entry: {reason}", uid=uid, summary=summary)
+        for uid, summary, reason in failures
+    )
+    return Expansion(tuple(occurrences), problems)
+
+
+def expand_calendar(
+    calendar: Any, start: datetime, stop: datetime
+) -> tuple[list[Any], list[tuple[str, str, str]]]:
+    """The occurrences (icalendar components) of a calendar's VEVENTs over [start, stop).
+
+    Exactly what `recurring_ical_events.of(calendar).between(start, stop)` yields when that works.
+
+    Also returns (uid, summary, reason) for every UID group that could not be expanded; the
+    other groups are expanded all the same. One recurring-ical-events query serves all the
+    healthy groups; only if it fails is each group queried alone to find the culprit.
+    """
+    import x_wr_timezone
+
+    calendar = x_wr_timezone.to_standard(calendar)  # as recurring_ical_events.of() does
+    healthy: list[list[Any]] = []
+    failures: list[tuple[str, str, str]] = []
+    for group in _uid_groups(calendar.walk("VEVENT")):
+        broken = [
+            f"{name}: {message}"
+            for component in group
+            for name, message in component.errors
+            if name in TIMING_PROPERTIES
+        ]
+        if broken:
+            failures.append(_failure(group, "; ".join(broken)))
+        else:
+            healthy.append(group)
+    try:
+        return _between(healthy, start, stop), failures
+    except Exception:  # one bad group: find it below
+        pass
+    components = []
+    for group in healthy:
+        try:
+            components.extend(_between([group], start, stop))
+        except Exception as error:  # any defect of one entry must not drop the others
+            failures.append(_failure(group, _short(error)))
+    return components, failures
+
+
+def _between(groups: list[list[Any]], start: datetime, stop: datetime) -> list[Any]:
+    import icalendar
+    import recurring_ical_events
+
+    calendar = icalendar.Calendar()
+    for group in groups:
+        for component in group:
+            calendar.add_component(component)
+    return list(recurring_ical_events.of(calendar).between(start, stop))
+
+
+def _failure(group: list[Any], reason: str) -> tuple[str, str, str]:
+    master = next((c for c in group if "RECURRENCE-ID" not in c), group[0])
+    return _text(master.get("UID")), _text(master.get("SUMMARY")), reason
+
+
+def _uid_groups(components: Iterable[Any]) -> list[list[Any]]:
+    """Group VEVENTs the way recurring-ical-events does: by UID; no UID, no group."""
+    groups: dict[object, list[Any]] = {}
+    for component in components:
+        uid = component.get("UID")
+        key: object = object() if uid is None else str(uid)
+        groups.setdefault(key, []).append(component)
+    return list(groups.values())
+
+
+def _written_zones(calendar: Any) -> dict[tuple[str, object], str | None]:
+    """The TZID each VEVENT wrote on its DTSTART, by (UID, RECURRENCE-ID or None).
+
+    Read before X-WR-TIMEZONE rewrites UTC times, so that it says what the feed said.
+    """
+    zones: dict[tuple[str, object], str | None] = {}
+    for event in calendar.walk("VEVENT"):
+        recurrence = _first(event.get("RECURRENCE-ID"))
+        key = (_text(event.get("UID")), getattr(recurrence, "dt", None))
+        zones.setdefault(key, _tzid(event.get("DTSTART")))
+    return zones
+
+
+def _occurrence(
+    spec: model.FeedSpec,
+    component: Any,
+    zones: dict[tuple[str, object], str | None],
+    calendar_tz: str | None,
+) -> model.Occurrence:
+    """One occurrence as recurring-ical-events produced it, as plain values."""
+    uid = _text(component.get("UID"))
+    recurrence = getattr(_first(component.get("RECURRENCE-ID")), "dt", None)
+    # An override's own zone, else the master's (occurrences of a master carry their start as
+    # RECURRENCE-ID, which no override shares, or it would have replaced them).
+    tzid = zones.get((uid, recurrence), zones.get((uid, None)))
+    end = component.get("DTEND")
+    return model.Occurrence(
+        feed=spec,
+        uid=uid,
+        summary=_text(component.get("SUMMARY")),
+        description=_text(component.get("DESCRIPTION")),
+        location=_text(component.get("LOCATION")),
+        url=_text(component.get("URL")).strip() or None,
+        start=component["DTSTART"].dt,
+        end=None if end is None else end.dt,
+        status=_text(component.get("STATUS")).strip().upper() or None,
+        organizer=_organizer(component.get("ORGANIZER")),
+        tzid=tzid,
+        calendar_tz=calendar_tz,
+    )
+
+
+def _first(value: Any) -> Any:
+    """A property written twice comes back as a list; the first one counts."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _text(value: Any) -> str:
+    """A text property as a plain str ("" when missing)."""
+    value = _first(value)
+    return "" if value is None else str(value)
+
+
+def _organizer(value: Any) -> str | None:
+    value = _first(value)
+    if value is None:
+        return None
+    name = _text(getattr(value, "params", {}).get("CN")).strip()
+    return name or None
+
+
+def _tzid(value: Any) -> str | None:
+    value = _first(value)
+    tzid = getattr(value, "params", {}).get("TZID")
+    return _text(tzid) or None
+
+
+def _order(occurrence: model.Occurrence) -> tuple[datetime, str]:
+    """Sort by instant (dates and floating times as if UTC), then UID."""
+    start = occurrence.start
+    if not isinstance(start, datetime):
+        moment = datetime.combine(start, time())
+    elif start.tzinfo is None:
+        moment = start
+    else:
+        moment = start.astimezone(UTC).replace(tzinfo=None)
+    return moment, occurrence.uid
+
+
+def _short(error: Exception, limit: int = 200) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["Expansion", "expand", "expand_body", "expand_calendar", "query_span"]
