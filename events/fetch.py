@@ -8,6 +8,7 @@ when a feed is actually fetched, so that the CLI starts fast.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -113,7 +114,12 @@ def fetch_feeds(
     options = _Options(
         offline, refresh, timeout, max_bytes, max(0, retries), backoff, max_wait, on_progress
     )
-    results = asyncio.run(_fetch_all(list(specs), cache, options))
+    specs = list(specs)
+    if all(http_url(s.source) is None for s in specs):
+        # files only: no event loop (reading a large file inside one costs several times its size)
+        results = [_local(spec, options) for spec in specs]
+    else:
+        results = asyncio.run(_fetch_all(specs, cache, options))
     return FetchOutcome(
         feeds=tuple(r for r in results if isinstance(r, FeedData)),
         failures=tuple(r for r in results if isinstance(r, Problem)),
@@ -184,15 +190,17 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def icalendar_problem(body: bytes) -> str | None:
     """Why `body` is not a whole iCalendar stream, or None if it looks like one."""
-    text = body.removeprefix(b"\xef\xbb\xbf").strip()
-    if not text:
+    # only the ends are looked at: copying a feed of many megabytes would double its memory
+    head = body[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    tail = body[-4096:].rstrip()
+    if not head or not tail:
         return "empty, no calendar data"
-    if text[:15].upper() != b"BEGIN:VCALENDAR":
-        if text[:1] == b"<" or b"<html" in text[:4096].lower():
+    if head[:15].upper() != b"BEGIN:VCALENDAR":
+        if head[:1] == b"<" or b"<html" in head.lower():
             return "an HTML page, not an iCalendar feed"
-        start = text[:24].decode("utf-8", "replace")
+        start = head[:24].decode("utf-8", "replace")
         return f"not an iCalendar feed (it starts with {start!r})"
-    if text[-13:].upper() != b"END:VCALENDAR":
+    if tail[-13:].upper() != b"END:VCALENDAR":
         return "truncated iCalendar feed (no END:VCALENDAR at the end)"
     return None
 
@@ -286,16 +294,8 @@ async def _fetch_one(
     client: httpx.AsyncClient | None, spec: FeedSpec, cache: FeedCache, opts: _Options
 ) -> FeedData | Problem:
     url = http_url(spec.source)
-    scheme = unsupported_scheme(spec.source)
-    if scheme is not None:
-        opts.emit(spec, "failed")
-        return _said(
-            spec, spec.source, f"cannot fetch {scheme}:// (use http, https, webcal or a file)"
-        )
     if url is None:
-        result = _read_file(spec, opts.max_bytes)
-        opts.emit(spec, "failed" if isinstance(result, Problem) else "file")
-        return result
+        return _local(spec, opts)
     entry, damage = _load(cache, url)
     if opts.offline or client is None:
         if entry is not None and entry.body is not None:
@@ -440,12 +440,29 @@ async def _attempt(
         )
 
 
+def _local(spec: FeedSpec, opts: _Options) -> FeedData | Problem:
+    """A source that is not http(s): a file, or a scheme this tool does not fetch."""
+    scheme = unsupported_scheme(spec.source)
+    if scheme is not None:
+        opts.emit(spec, "failed")
+        return _said(
+            spec, spec.source, f"cannot fetch {scheme}:// (use http, https, webcal or a file)"
+        )
+    result = _read_file(spec, opts.max_bytes)
+    opts.emit(spec, "failed" if isinstance(result, Problem) else "file")
+    return result
+
+
 def _read_file(spec: FeedSpec, max_bytes: int) -> FeedData | Problem:
     path = local_path(spec.source)
     where = str(path)
     try:
         with path.open("rb") as handle:
-            body = handle.read(max_bytes + 1)
+            # read(n) would reserve n bytes up front: ask the size first, then read what is there
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return _said(spec, where, _too_large(max_bytes))
+            body = handle.read(size + 1)  # a file that grows meanwhile is caught below
     except FileNotFoundError:
         return _said(spec, where, "no such file")
     except IsADirectoryError:

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .model import STATE_COUNTRIES, Place
 
 DATA_FILE = "places_gazetteer.json"
+CITIES_FILE = "places_cities.sqlite"
 
 #: Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(
@@ -58,10 +61,13 @@ class City:
 class _Gazetteer:
     """The distilled data file with its lookups; one instance, built on first use."""
 
-    def __init__(self, raw: dict) -> None:
-        self._zones: list[str] = raw["zones"]
-        self._cities: list[str] = raw["cities"]
-        self._names: dict[str, int | list[int]] = raw["names"]
+    def __init__(self, raw: dict, cities: str) -> None:
+        # read-only and immutable: safe to share, and no journal files beside the package
+        self._db = sqlite3.connect(
+            f"{Path(cities).resolve().as_uri()}?mode=ro&immutable=1",
+            uri=True,
+            check_same_thread=False,
+        )
         self.countries: dict[str, str] = raw["countries"]
         self.alpha3: dict[str, str] = raw["alpha3"]
         self.alpha2: frozenset[str] = frozenset(self.alpha3.values())
@@ -77,22 +83,23 @@ class _Gazetteer:
 
     def cities(self, key: str) -> list[City]:
         """Cities called `key` (see name_key), most populous first."""
-        found = self._names.get(key)
-        if found is None:
-            return []
-        indices = [found] if isinstance(found, int) else found
-        result = []
-        for index in indices:
-            country, state, zone, population = self._cities[index].split(" ")
-            state = None if state == "-" else state
-            result.append(City(country, state, self._zones[int(zone)], int(population)))
-        return result
+        rows = self._db.execute(
+            "SELECT country, state, zone, population FROM city WHERE key = ? ORDER BY rank", (key,)
+        )
+        return [City(*row) for row in rows]
+
+    def sample_keys(self, step: int) -> list[str]:
+        """Every `step`-th city key, for checking the file against `name_key`."""
+        rows = self._db.execute("SELECT DISTINCT key FROM city ORDER BY key")
+        return [key for i, (key,) in enumerate(rows) if i % step == 0]
 
 
 @cache
 def _gazetteer() -> _Gazetteer:
-    with resources.files(__package__).joinpath("data", DATA_FILE).open("rb") as handle:
-        return _Gazetteer(json.load(handle))
+    data = resources.files(__package__).joinpath("data")
+    with data.joinpath(DATA_FILE).open("rb") as handle:
+        raw = json.load(handle)
+    return _Gazetteer(raw, str(data.joinpath(CITIES_FILE)))
 
 
 @cache
