@@ -71,6 +71,16 @@ def _version() -> str:
         return "0"
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, looking the version up only when asked (package metadata is slow to load)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        parser.exit(0, f"{parser.prog} {_version()}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -113,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="tries again after a timeout, a connection error, 429 or 5xx (default: 3)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="say only errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     return parser
 
 

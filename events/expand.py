@@ -61,13 +61,41 @@ def expand(
     With `fast`, entries that provably cannot reach the window are set aside on the raw bytes
     (events.prefilter) before icalendar sees them; the result is the same either way.
     """
-    span = query_span(window, margin_days)
-    body = feed.body
-    if fast:
-        from events import prefilter
+    if not fast:
+        return expand_body(feed.spec, feed.body, *query_span(window, margin_days))
+    return merge(
+        [
+            expand_part(feed.spec, part, window, margin_days)
+            for part in parts(feed, window, 1, margin_days)
+        ]
+    )
 
-        body = prefilter.select(body, span[0].date(), span[1].date())
-    return expand_body(feed.spec, body, *span)
+
+def parts(
+    feed: model.FeedData, window: model.Window, count: int, margin_days: int = 2
+) -> list[bytes]:
+    """The feed cut down to what may touch the window, dealt into at most `count` calendars that
+    can be expanded independently (each UID group whole in one of them)."""
+    from events import prefilter
+
+    start, stop = query_span(window, margin_days)
+    return prefilter.select_parts(feed.body, start.date(), stop.date(), count)
+
+
+def expand_part(
+    spec: model.FeedSpec, part: bytes, window: model.Window, margin_days: int = 2
+) -> Expansion:
+    """Expand one of `parts` over the window widened by `margin_days`."""
+    return expand_body(spec, part, *query_span(window, margin_days))
+
+
+def merge(expansions: list[Expansion]) -> Expansion:
+    """The expansions of several parts as one, in the order `expand_body` gives."""
+    if len(expansions) == 1:
+        return expansions[0]
+    occurrences = sorted((o for e in expansions for o in e.occurrences), key=order_key)
+    problems = tuple(dict.fromkeys(p for e in expansions for p in e.problems))
+    return Expansion(tuple(occurrences), problems)
 
 
 def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: datetime) -> Expansion:
@@ -88,7 +116,7 @@ def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: dateti
     components, failures = expand_calendar(calendar, start, stop)
     occurrences = sorted(
         (_occurrence(spec, component, zones, calendar_tz) for component in components),
-        key=_order,
+        key=order_key,
     )
     problems = tuple(
         model.Problem(spec.name, f"cannot expand this entry: {reason}", uid=uid, summary=summary)
@@ -232,7 +260,7 @@ def _tzid(value: Any) -> str | None:
     return _text(tzid) or None
 
 
-def _order(occurrence: model.Occurrence) -> tuple[datetime, str]:
+def order_key(occurrence: model.Occurrence) -> tuple[datetime, str]:
     """Sort by instant (dates and floating times as if UTC), then UID."""
     start = occurrence.start
     if not isinstance(start, datetime):

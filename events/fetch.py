@@ -108,9 +108,6 @@ def fetch_feeds(
     `timeout` bounds each request as a whole (connect, headers and body); `max_wait` caps any
     wait between attempts, including one a server asks for with Retry-After.
     """
-    import asyncio
-
-    cache = FeedCache(cache_dir if cache_dir is not None else default_cache_dir())
     options = _Options(
         offline, refresh, timeout, max_bytes, max(0, retries), backoff, max_wait, on_progress
     )
@@ -119,6 +116,9 @@ def fetch_feeds(
         # files only: no event loop (reading a large file inside one costs several times its size)
         results = [_local(spec, options) for spec in specs]
     else:
+        import asyncio
+
+        cache = FeedCache(cache_dir if cache_dir is not None else default_cache_dir())
         results = asyncio.run(_fetch_all(specs, cache, options))
     return FetchOutcome(
         feeds=tuple(r for r in results if isinstance(r, FeedData)),

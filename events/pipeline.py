@@ -29,11 +29,9 @@ def build_agenda(
     One entry that cannot be read becomes a Problem and never takes the others with it; a
     body that is not a calendar at all becomes a failure of its feed.
     """
-    from .expand import expand
     from .registry import Registry
     from .sections import arrange
     from .select import select
-    from .understand import understand
 
     reg = registry if isinstance(registry, Registry) else Registry.bundled()
     reg = reg.as_of(window.start)  # groups named as editors named them for this issue
@@ -42,7 +40,7 @@ def build_agenda(
     events: list[Event] = []
     read: list[FeedData] = []
     for feed in feeds:
-        expansion = expand(feed, window)
+        expansion, understood = _read_feed(feed, window, reg)
         if not expansion.occurrences and any(
             p.uid is None and p.message.startswith("not an iCalendar feed")
             for p in expansion.problems
@@ -52,15 +50,8 @@ def build_agenda(
         read.append(feed)
         problems.extend(feed.problems)
         problems.extend(expansion.problems)
-        for occ in expansion.occurrences:
-            try:
-                events.append(understand(occ, reg))
-            except Exception as exc:  # noqa: BLE001 - one entry never drops the others
-                problems.append(
-                    Problem(
-                        feed.spec.name, f"could not be understood: {exc!r}", occ.uid, occ.summary
-                    )
-                )
+        for result in understood:
+            (events if isinstance(result, Event) else problems).append(result)  # type: ignore[arg-type]
     selection = select(events, window)
     sections, listed, unlisted = arrange(selection.events)
     for event in listed:
@@ -75,6 +66,60 @@ def build_agenda(
         feeds=tuple(read),
         failures=tuple(failures),
     )
+
+
+#: Below this many VEVENTs kept for the window, a second process costs more than it saves.
+PARALLEL_MIN_EVENTS = 200
+
+
+def _read_feed(
+    feed: FeedData, window: Window, registry: object
+) -> tuple[object, list[Event | Problem]]:
+    """Expand and understand one feed, its entries dealt to both cores when there are many.
+
+    Returns the feed's Expansion and, for each of its occurrences in order, the Event or the
+    Problem of an entry that could not be understood.
+    """
+    from functools import partial
+
+    from . import expand, parallel
+
+    parts = expand.parts(feed, window, parallel.usable_cores())
+    work = partial(_expand_and_understand, feed.spec, window=window, registry=registry)
+    if len(parts) > 1 and sum(p.count(b"BEGIN:VEVENT") for p in parts) >= PARALLEL_MIN_EVENTS:
+        done = parallel.run(work, parts)
+    else:
+        done = [work(part) for part in parts]
+    if len(done) == 1:
+        return done[0]
+    pairs = sorted(
+        (
+            pair
+            for expansion, results in done
+            for pair in zip(expansion.occurrences, results, strict=True)
+        ),
+        key=lambda pair: expand.order_key(pair[0]),
+    )
+    merged = expand.merge([expansion for expansion, _ in done])
+    return merged, [result for _, result in pairs]
+
+
+def _expand_and_understand(
+    spec: FeedSpec, part: bytes, window: Window, registry: object
+) -> tuple[object, list[Event | Problem]]:
+    """One part of a feed read through the expand and understand stages."""
+    from .expand import expand_part
+    from .understand import understand
+
+    expansion = expand_part(spec, part, window)
+    results: list[Event | Problem] = []
+    for occ in expansion.occurrences:
+        try:
+            results.append(understand(occ, registry))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - one entry never drops the others
+            message = f"could not be understood: {exc!r}"
+            results.append(Problem(spec.name, message, occ.uid, occ.summary))
+    return expansion, results
 
 
 def upcoming(

@@ -134,6 +134,13 @@ def select(body: bytes, first: date, stop: date) -> bytes:
 
     The result is `body` itself when nothing can be set aside or the bytes are not understood.
     """
+    return select_parts(body, first, stop, 1)[0]
+
+
+def select_parts(body: bytes, first: date, stop: date, parts: int) -> list[bytes]:
+    """`select`, its VEVENTs dealt into at most `parts` calendars of about equal size, each UID
+    group whole in one of them, so that they can be parsed and expanded side by side. Every
+    part keeps all that is not a VEVENT (header, VTIMEZONEs)."""
     span = _Span(first, stop)
     low_day, high_day = span.low_day, span.high_day
     entries: list[_Entry] = []
@@ -172,23 +179,37 @@ def select(body: bytes, first: date, stop: date) -> bytes:
         for group in groups.values():
             dropped.extend(_set_aside(body, group, span))
     except _Unsure:
-        return body
-    if not dropped:
-        return body
-    return _assemble(body, entries, {id(entry) for entry in dropped})
+        return [body]
+    if not dropped and parts == 1:
+        return [body]
+    return _assemble(body, entries, {id(entry) for entry in dropped}, parts)
 
 
-def _assemble(body: bytes, entries: list[_Entry], dropped: set[int]) -> bytes:
-    """The body without the dropped VEVENTs, the kept ones without their bookkeeping lines."""
-    pieces = []
+def _assemble(body: bytes, entries: list[_Entry], dropped: set[int], parts: int) -> list[bytes]:
+    """The body without the dropped VEVENTs, the kept ones without their bookkeeping lines,
+    dealt by UID group into `parts` bodies (fewer when there are fewer groups)."""
+    part_of: dict[object, int] = {}
+    sizes = [0] * parts
+    for entry in entries:
+        if id(entry) not in dropped and entry.key not in part_of:
+            part_of[entry.key] = sizes.index(min(sizes))
+        if entry.key in part_of:
+            sizes[part_of[entry.key]] += entry.end - entry.begin
+    count = max(1, min(parts, len(set(part_of.values()))))
+    pieces: list[list[bytes]] = [[] for _ in range(count)]
     position = 0
     for entry in entries:
-        pieces.append(body[position : entry.begin])
+        between = body[position : entry.begin]
+        for piece in pieces:
+            piece.append(between)
         if id(entry) not in dropped:
-            pieces.append(_BOOKKEEPING.sub(b"", body[entry.begin : entry.end]))
+            pieces[part_of[entry.key] % count].append(
+                _BOOKKEEPING.sub(b"", body[entry.begin : entry.end])
+            )
         position = entry.end
-    pieces.append(body[position:])
-    return b"".join(pieces)
+    for piece in pieces:
+        piece.append(body[position:])
+    return [b"".join(piece) for piece in pieces]
 
 
 def _plainly_apart(

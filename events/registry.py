@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,7 @@ def link_key(url: str) -> str | None:
     return f"{key}?{query}" if query else key
 
 
+@lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """A name with case, accents, spacing and punctuation ignored (`&` reads as `and`)."""
     decomposed = unicodedata.normalize("NFKD", name.replace("&", " and "))
@@ -294,7 +295,11 @@ class Registry:
 
     def as_of(self, day: date) -> Registry:
         """This registry with each learned group named as editors named it on `day`."""
-        return Registry((g.as_of(day) for g in self._groups if g not in self._pinned), self._pinned)
+        learned = [g for g in self._groups if g not in self._pinned]
+        named = [g.as_of(day) for g in learned]
+        if all(new is old for new, old in zip(named, learned, strict=True)):
+            return self  # today's naming throughout: nothing to rebuild
+        return Registry(named, self._pinned)
 
     def by_name_prefix(self, text: str | None) -> RegistryGroup | None:
         """The group whose name (of two words or more) opens `text`, the longest name first."""
