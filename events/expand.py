@@ -136,9 +136,7 @@ def expand_calendar(
     other groups are expanded all the same. One recurring-ical-events query serves all the
     healthy groups; only if it fails is each group queried alone to find the culprit.
     """
-    import x_wr_timezone
-
-    calendar = x_wr_timezone.to_standard(calendar)  # as recurring_ical_events.of() does
+    calendar = as_google_shows(calendar)
     healthy: list[list[Any]] = []
     failures: list[tuple[str, str, str]] = []
     for group in _uid_groups(calendar.walk("VEVENT")):
@@ -163,6 +161,45 @@ def expand_calendar(
         except Exception as error:  # any defect of one entry must not drop the others
             failures.append(_failure(group, _short(error)))
     return components, failures
+
+
+def as_google_shows(calendar: Any) -> Any:
+    """The calendar with Google's two quirks read as Google reads them: X-WR-TIMEZONE (as
+    recurring_ical_events.of() also applies it) and date-only UNTIL (`inclusive_until`)."""
+    import x_wr_timezone
+
+    return inclusive_until(x_wr_timezone.to_standard(calendar))
+
+
+def inclusive_until(calendar: Any) -> Any:
+    """Read a date-only UNTIL on a series of timed events as the end of that day.
+
+    Google writes `RRULE:…;UNTIL=20200331` under a `DTSTART;TZID=…:…T190000` (against RFC 5545,
+    which wants a UTC date-time there) and shows the series up to and including that day.
+    recurring-ical-events takes the date as midnight UTC and so drops the last occurrence of any
+    series held after midnight UTC, which is most evening meetups. The day is taken in the
+    zone of DTSTART (after X-WR-TIMEZONE has been applied), as Google's calendar shows it.
+    Changes the calendar in place and returns it.
+    """
+    for event in calendar.walk("VEVENT"):
+        try:
+            _until_end_of_day(event)
+        except Exception:  # noqa: BLE001 - a broken entry is reported when it is expanded
+            continue
+    return calendar
+
+
+def _until_end_of_day(event: Any) -> None:
+    start = event.get("DTSTART")
+    rules = event.get("RRULE")
+    if start is None or rules is None or not isinstance(start.dt, datetime):
+        return
+    for rule in rules if isinstance(rules, list) else [rules]:
+        until = rule.get("UNTIL")
+        if not until or isinstance(until[0], datetime):
+            continue
+        end = datetime.combine(until[0], time(23, 59, 59), tzinfo=start.dt.tzinfo)
+        rule["UNTIL"] = [end if end.tzinfo is None else end.astimezone(UTC)]
 
 
 def _between(groups: list[list[Any]], start: datetime, stop: datetime) -> list[Any]:

@@ -187,3 +187,13 @@ def test_fast_and_full_paths_give_the_same_occurrences() -> None:
     body = calendar(past, ONE_OFF, SERIES, MOVED)
     assert run(body).occurrences == run(body, fast=False).occurrences
     assert len(run(body).occurrences) == 5
+
+
+def test_a_date_only_until_keeps_the_last_evening_of_the_series() -> None:
+    series = (
+        "UID:weekly\nSUMMARY:Weekly\nDTSTART;TZID=America/Los_Angeles:20251105T190000\n"
+        "DTEND;TZID=America/Los_Angeles:20251105T210000\nRRULE:FREQ=WEEKLY;UNTIL=20251126"
+    )
+    days = [o.start.date() for o in run(calendar(series)).occurrences]
+    assert days[-1] == date(2025, 11, 26)
+    assert len(days) == len(set(days))
