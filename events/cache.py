@@ -9,10 +9,8 @@ corrupt and treated as absent, so the feed is simply fetched again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -73,21 +71,9 @@ class FeedCache:
 
     def store(self, entry: CacheEntry) -> None:
         """Write `entry` atomically: readers see the old entry or the new one, never a mix."""
-        import tempfile
+        from .files import write_atomic
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        data = _encode(entry)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path_for(entry.url))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(self.path_for(entry.url), _encode(entry))
 
 
 def _encode(entry: CacheEntry) -> bytes:

@@ -10,8 +10,6 @@ how often both its name and its link are seen otherwise, does not join two group
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -269,18 +267,10 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 def write_registry(registry: Registry, path: Path | str) -> None:
     """Write the registry as sorted, indented JSON, atomically (temp file, then os.replace)."""
-    target = Path(path)
+    from .files import write_atomic
+
     text = json.dumps(registry.to_json(), ensure_ascii=False, indent=2) + "\n"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=target.name, suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the data from other users
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(path), text.encode("utf-8"))
 
 
 def main_learn(paths: Iterable[Path | str], out: Path | str) -> int:

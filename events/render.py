@@ -76,7 +76,9 @@ def entry_lines(event: Event) -> str:
     head = f"* {_day(event)} | {clean_text(event.location)}"
     if groups:
         head += f" | {groups}"
-    title = _link(f"**{markdown_text(event.title)}**", event.url)
+    # without an event link, the title leads to the group's page (said in a warning)
+    target = event.url or (event.group.url if event.group else None)
+    title = _link(f"**{markdown_text(event.title)}**", target)
     return f"{head}\n    * {title}\n"
 
 

@@ -86,9 +86,8 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         groups = (Group(primary.name, primary.url, place),) + groups[1:]
 
     if event_url is None:
-        if primary and primary.url:
+        if primary and primary.url:  # the block links the title to the group page instead
             problems.append("no event link; the group's page is linked instead")
-            event_url = primary.url
         else:
             problems.append("no event link")
     if not title:

@@ -156,3 +156,15 @@ def test_help_imports_no_heavy_library():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_output_file_gets_ordinary_permissions(feed, tmp_path):
+    out = tmp_path / "new.md"
+    run("--from", "2025-11-19", "--calendar", str(feed), "--output", str(out))
+    assert out.stat().st_mode & 0o044 == 0o044  # readable by group and others, as usual
+
+
+def test_an_output_file_that_cannot_be_written_is_one_line(feed, tmp_path):
+    done = run("--from", "2025-11-19", "--calendar", str(feed), "--output", str(feed / "x.md"))
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "cannot write" in done.stderr

@@ -182,3 +182,8 @@ def test_json_has_the_documented_fields_and_validates_against_the_shipped_schema
     assert item["place"]["display"] == "Seattle, WA, US"
     assert item["group"] == {"name": "Rust X", "url": "https://www.meetup.com/rust-x"}
     assert to_data(agenda) == data
+
+
+def test_without_an_event_link_the_title_leads_to_the_group_page():
+    text = block(event(url=None))
+    assert "    * [**Monthly Meetup**](https://www.meetup.com/rust-x)\n" in text

@@ -51,3 +51,10 @@ def test_the_same_link_on_another_day_is_another_listing():
 def test_the_same_uid_from_two_feeds_is_listed_once():
     kept = select([event(uid="x", url=None), event(uid="x", url="https://luma.com/abc")], WINDOW)
     assert len(kept.events) == 1
+
+
+def test_two_events_without_links_on_one_day_are_two_listings():
+    kept = select(
+        [event(uid="a", url=None, title="A"), event(uid="b", url=None, title="B")], WINDOW
+    )
+    assert len(kept.events) == 2
