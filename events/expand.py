@@ -63,30 +63,26 @@ def expand(
     """
     if not fast:
         return expand_body(feed.spec, feed.body, *query_span(window, margin_days))
-    return merge(
-        [
-            expand_part(feed.spec, part, window, margin_days)
-            for part in parts(feed, window, 1, margin_days)
-        ]
-    )
+    return expand_share(feed, window, margin_days=margin_days)
 
 
-def parts(
-    feed: model.FeedData, window: model.Window, count: int, margin_days: int = 2
-) -> list[bytes]:
-    """The feed cut down to what may touch the window, dealt into at most `count` calendars that
-    can be expanded independently (each UID group whole in one of them)."""
+def expand_share(
+    feed: model.FeedData,
+    window: model.Window,
+    share: int = 0,
+    shares: int = 1,
+    *,
+    margin_days: int = 2,
+) -> Expansion:
+    """`expand` for one share of the feed's UID groups (see `prefilter.select`): processes that
+    each take one share together yield what `expand` yields, each paying for its share only."""
     from events import prefilter
 
     start, stop = query_span(window, margin_days)
-    return prefilter.select_parts(feed.body, start.date(), stop.date(), count)
-
-
-def expand_part(
-    spec: model.FeedSpec, part: bytes, window: model.Window, margin_days: int = 2
-) -> Expansion:
-    """Expand one of `parts` over the window widened by `margin_days`."""
-    return expand_body(spec, part, *query_span(window, margin_days))
+    body = prefilter.select(feed.body, start.date(), stop.date(), share, shares)
+    if body is None:
+        return Expansion((), ())
+    return expand_body(feed.spec, body, start, stop)
 
 
 def merge(expansions: list[Expansion]) -> Expansion:

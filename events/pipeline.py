@@ -40,16 +40,16 @@ def build_agenda(
     events: list[Event] = []
     read: list[FeedData] = []
     for feed in feeds:
-        expansion, understood = _read_feed(feed, window, reg)
-        if not expansion.occurrences and any(
+        expansion_problems, understood = _read_feed(feed, window, reg)
+        if not understood and any(
             p.uid is None and p.message.startswith("not an iCalendar feed")
-            for p in expansion.problems
+            for p in expansion_problems
         ):
-            failures.extend(expansion.problems)
+            failures.extend(expansion_problems)
             continue
         read.append(feed)
         problems.extend(feed.problems)
-        problems.extend(expansion.problems)
+        problems.extend(expansion_problems)
         for result in understood:
             (events if isinstance(result, Event) else problems).append(result)  # type: ignore[arg-type]
     selection = select(events, window)
@@ -68,58 +68,50 @@ def build_agenda(
     )
 
 
-#: Below this many VEVENTs kept for the window, a second process costs more than it saves.
-PARALLEL_MIN_EVENTS = 200
+#: Below this size a feed is read in one process: a second one costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
 
 
 def _read_feed(
     feed: FeedData, window: Window, registry: object
-) -> tuple[object, list[Event | Problem]]:
-    """Expand and understand one feed, its entries dealt to both cores when there are many.
+) -> tuple[tuple[Problem, ...], list[Event | Problem]]:
+    """Expand and understand one feed; a large one on both cores, each process reading the
+    whole feed but parsing, expanding and understanding only its share of the entries.
 
-    Returns the feed's Expansion and, for each of its occurrences in order, the Event or the
+    Returns the problems of the expansion and, for each occurrence in order, the Event or the
     Problem of an entry that could not be understood.
     """
     from functools import partial
 
-    from . import expand, parallel
+    from . import parallel
 
-    parts = expand.parts(feed, window, parallel.usable_cores())
-    work = partial(_expand_and_understand, feed.spec, window=window, registry=registry)
-    if len(parts) > 1 and sum(p.count(b"BEGIN:VEVENT") for p in parts) >= PARALLEL_MIN_EVENTS:
-        done = parallel.run(work, parts)
-    else:
-        done = [work(part) for part in parts]
-    if len(done) == 1:
-        return done[0]
-    pairs = sorted(
-        (
-            pair
-            for expansion, results in done
-            for pair in zip(expansion.occurrences, results, strict=True)
-        ),
-        key=lambda pair: expand.order_key(pair[0]),
-    )
-    merged = expand.merge([expansion for expansion, _ in done])
-    return merged, [result for _, result in pairs]
+    shares = parallel.usable_cores() if len(feed.body) >= PARALLEL_MIN_BYTES else 1
+    work = partial(_expand_and_understand, feed, window=window, shares=shares, registry=registry)
+    done = parallel.run(work, range(shares))
+    problems = tuple(dict.fromkeys(p for share_problems, _ in done for p in share_problems))
+    results = sorted((pair for _, pairs in done for pair in pairs), key=lambda pair: pair[0])
+    return problems, [result for _, result in results]
 
 
 def _expand_and_understand(
-    spec: FeedSpec, part: bytes, window: Window, registry: object
-) -> tuple[object, list[Event | Problem]]:
-    """One part of a feed read through the expand and understand stages."""
-    from .expand import expand_part
+    feed: FeedData, share: int, window: Window, shares: int, registry: object
+) -> tuple[tuple[Problem, ...], list[tuple[object, Event | Problem]]]:
+    """One share of a feed read through the expand and understand stages: its problems, and
+    each occurrence's Event (or Problem) with the key that orders occurrences."""
+    from .expand import expand_share, order_key
     from .understand import understand
 
-    expansion = expand_part(spec, part, window)
-    results: list[Event | Problem] = []
+    expansion = expand_share(feed, window, share, shares)
+    results: list[tuple[object, Event | Problem]] = []
     for occ in expansion.occurrences:
         try:
-            results.append(understand(occ, registry))  # type: ignore[arg-type]
+            result: Event | Problem = understand(occ, registry)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - one entry never drops the others
-            message = f"could not be understood: {exc!r}"
-            results.append(Problem(spec.name, message, occ.uid, occ.summary))
-    return expansion, results
+            result = Problem(
+                feed.spec.name, f"could not be understood: {exc!r}", occ.uid, occ.summary
+            )
+        results.append((order_key(occ), result))
+    return expansion.problems, results
 
 
 def upcoming(

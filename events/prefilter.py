@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -129,21 +130,20 @@ def _digits(day: date) -> bytes:
     return b"%04d%02d%02d" % (day.year, day.month, day.day)
 
 
-def select(body: bytes, first: date, stop: date) -> bytes:
+def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1) -> bytes | None:
     """Return a calendar holding every VEVENT that may matter for [first, stop).
 
     The result is `body` itself when nothing can be set aside or the bytes are not understood.
+    With `shares` > 1, only the UID groups of one share (by a hash of the UID) are kept, so that
+    several processes can each read the whole feed and go on with their own share; every share
+    keeps all that is not a VEVENT (header, VTIMEZONEs). A share other than 0 is None when the
+    bytes are not understood (share 0 then has the whole feed).
     """
-    return select_parts(body, first, stop, 1)[0]
-
-
-def select_parts(body: bytes, first: date, stop: date, parts: int) -> list[bytes]:
-    """`select`, its VEVENTs dealt into at most `parts` calendars of about equal size, each UID
-    group whole in one of them, so that they can be parsed and expanded side by side. Every
-    part keeps all that is not a VEVENT (header, VTIMEZONEs)."""
     span = _Span(first, stop)
     low_day, high_day = span.low_day, span.high_day
-    entries: list[_Entry] = []
+    entries: list[_Entry] = []  # this share's VEVENTs
+    others: list[tuple[int, int]] = []  # what lies between VEVENTs (and before, and after)
+    position = 0
     wanted: set[object] = set()
     new_entry = _Entry._make
     try:
@@ -152,6 +152,9 @@ def select_parts(body: bytes, first: date, stop: date, parts: int) -> list[bytes
             if odd_uid:
                 raise _Unsure("a UID line not plainly written")
             begin, end = match.span()
+            if begin != position:
+                others.append((position, begin))
+            position = end
             if nested:  # a nested component may hold a UID of its own: read the VEVENT's
                 uids = _member(body, begin, end).get(b"UID")
                 uid = _value(uids[0])[1] if uids else None
@@ -159,6 +162,8 @@ def select_parts(body: bytes, first: date, stop: date, parts: int) -> list[bytes
             # icalendar reads as equal differ at most in folds, escapes and the case of \N.
             # A VEVENT without UID is a series of its own, as in recurring-ical-events.
             key = object() if uid is None else uid.translate(None, _UID_NOISE).lower()
+            if shares > 1 and _share_of(key, shares) != share:
+                continue  # another process's
             entry = new_entry(
                 (begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
             )
@@ -169,47 +174,39 @@ def select_parts(body: bytes, first: date, stop: date, parts: int) -> list[bytes
                 or (rule is not None and len(_RRULES.findall(body, begin, end)) != 1)
             ):
                 wanted.add(key)
-        dropped: list[_Entry] = []
+        others.append((position, len(body)))
+        dropped: set[int] = set()
         groups: dict[object, list[_Entry]] = {}
         for entry in entries:
             if entry.key in wanted:
                 groups.setdefault(entry.key, []).append(entry)
             else:
-                dropped.append(entry)
+                dropped.add(id(entry))
         for group in groups.values():
-            dropped.extend(_set_aside(body, group, span))
+            dropped.update(id(entry) for entry in _set_aside(body, group, span))
     except _Unsure:
-        return [body]
-    if not dropped and parts == 1:
-        return [body]
-    return _assemble(body, entries, {id(entry) for entry in dropped}, parts)
+        return body if share == 0 else None
+    kept = [entry for entry in entries if id(entry) not in dropped]
+    if shares == 1 and len(kept) == len(entries):
+        return body
+    return _assemble(body, kept, others)
 
 
-def _assemble(body: bytes, entries: list[_Entry], dropped: set[int], parts: int) -> list[bytes]:
-    """The body without the dropped VEVENTs, the kept ones without their bookkeeping lines,
-    dealt by UID group into `parts` bodies (fewer when there are fewer groups)."""
-    part_of: dict[object, int] = {}
-    sizes = [0] * parts
-    for entry in entries:
-        if id(entry) not in dropped and entry.key not in part_of:
-            part_of[entry.key] = sizes.index(min(sizes))
-        if entry.key in part_of:
-            sizes[part_of[entry.key]] += entry.end - entry.begin
-    count = max(1, min(parts, len(set(part_of.values()))))
-    pieces: list[list[bytes]] = [[] for _ in range(count)]
-    position = 0
-    for entry in entries:
-        between = body[position : entry.begin]
-        for piece in pieces:
-            piece.append(between)
-        if id(entry) not in dropped:
-            pieces[part_of[entry.key] % count].append(
-                _BOOKKEEPING.sub(b"", body[entry.begin : entry.end])
-            )
-        position = entry.end
-    for piece in pieces:
-        piece.append(body[position:])
-    return [b"".join(piece) for piece in pieces]
+def _share_of(key: object, shares: int) -> int:
+    """Which share a UID group goes to; a VEVENT without UID goes to the first."""
+    return zlib.crc32(key) % shares if isinstance(key, bytes) else 0
+
+
+def _assemble(body: bytes, kept: list[_Entry], others: list[tuple[int, int]]) -> bytes:
+    """The body with only the kept VEVENTs, in their places, without their bookkeeping lines;
+    everything that is not a VEVENT stays as it was."""
+    spans = sorted(
+        [(entry.begin, entry.end, True) for entry in kept] + [(*o, False) for o in others]
+    )
+    return b"".join(
+        _BOOKKEEPING.sub(b"", body[begin:end]) if event else body[begin:end]
+        for begin, end, event in spans
+    )
 
 
 def _plainly_apart(

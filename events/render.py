@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -20,16 +19,14 @@ _BIDI = dict.fromkeys(
     [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], None
 )
 _SPACES = re.compile(r"\s+")
+#: C0 and C1 controls (Cc), line and paragraph separators: each becomes a space.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
     """One line of printable text: controls and bidirectional overrides go, spaces fold."""
-    text = text.translate(_BIDI)
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-        for c in text
-        if unicodedata.category(c) != "Cs"
-    )
+    text = _SURROGATES.sub("", _CONTROLS.sub(" ", text.translate(_BIDI)))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -78,8 +78,11 @@ def fast_keys(body: bytes, window: model.Window) -> tuple[set[Key], set[str]]:
     start, stop = expand.query_span(window)
     found: set[Key] = set()
     failed: set[str] = set()
-    # dealt into two parts, as for two processes: the union must be the full pass
-    for small in prefilter.select_parts(body, start.date(), stop.date(), 2):
+    # dealt into two shares, as for two processes: together they must give the full pass
+    for share in range(2):
+        small = prefilter.select(body, start.date(), stop.date(), share, 2)
+        if small is None:
+            continue
         calendar = icalendar.Calendar.from_ical(small)
         components, failures = expand.expand_calendar(calendar, start, stop)
         found |= keys(components)

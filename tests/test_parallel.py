@@ -18,7 +18,7 @@ WINDOW = Window.of_weeks(date(2025, 11, 19), 4)
 
 def agenda_with(monkeypatch: pytest.MonkeyPatch, cores: int):
     monkeypatch.setattr(parallel, "usable_cores", lambda limit=2: cores)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_EVENTS", 0)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     feed = FeedData(FeedSpec("snapshot", str(FIXTURE)), FIXTURE.read_bytes())
     return pipeline.build_agenda([feed], WINDOW)
 

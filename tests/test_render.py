@@ -187,3 +187,14 @@ def test_json_has_the_documented_fields_and_validates_against_the_shipped_schema
 def test_without_an_event_link_the_title_leads_to_the_group_page():
     text = block(event(url=None))
     assert "    * [**Monthly Meetup**](https://www.meetup.com/rust-x)\n" in text
+
+
+def test_every_control_character_and_line_separator_is_neutralised():
+    import unicodedata
+
+    from events.render import clean_text
+
+    controls = [
+        chr(i) for i in range(0x110000) if unicodedata.category(chr(i)) in ("Cc", "Zl", "Zp")
+    ]
+    assert clean_text("a" + "".join(controls) + "b") == "a b"
