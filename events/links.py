@@ -115,40 +115,51 @@ def _clean(url: str) -> str:
 
 
 def find_links(text: str) -> list[Link]:
-    """Every http(s) link of `text`, in order of appearance, each once, unwrapped."""
+    """Every http(s) link of `text`, in order of appearance, each once, unwrapped.
+
+    A link's label is what stands between it and the line start or the link before it on the
+    line; `Hosted by A: <a> and B: <b>` introduces B as a host too."""
     if not text:
         return []
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, int, str, str]] = []
     spans: list[tuple[int, int]] = []
     for m in _HREF.finditer(text):
         raw = m.group(1) or m.group(2) or m.group(3) or ""
         close = text.find("</a>", m.end())
         anchor_html = text[text.find(">", m.end() - 1) + 1 : close] if close != -1 else ""
         anchor = unescape(_TAG.sub("", anchor_html)).strip()
-        found.append((m.start(), raw, anchor))
-        spans.append((m.start(), close + 4 if close != -1 else m.end()))
+        end = close + 4 if close != -1 else m.end()
+        found.append((m.start(), end, raw, anchor))
+        spans.append((m.start(), end))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
             continue
-        found.append((m.start(), m.group(0), ""))
+        found.append((m.start(), m.end(), m.group(0), ""))
     found.sort()
     links: list[Link] = []
     seen: set[str] = set()
-    for pos, raw, anchor in found:
+    previous_end, previous_phrase = 0, ""
+    for pos, end, raw, anchor in found:
+        label = _label_before(text, pos, previous_end)
+        if previous_phrase and (m := _CONTINUATION.match(label)):
+            label = f"{previous_phrase} {m.group(1)}"  # `… and Silicon Girona: <link>`
+        phrase = _LABEL.search(label)
+        previous_end, previous_phrase = end, phrase.group(0) if phrase else ""
         url = _clean(raw)
         if not is_http(url) or url in seen:
             continue
         seen.add(url)
-        links.append(Link(url, _label_before(text, pos), anchor))
+        links.append(Link(url, label, anchor))
     return links
 
 
-def _label_before(text: str, pos: int) -> str:
-    """The words on the same line before position `pos`, as plain text."""
-    starts = [text.rfind(sep, 0, pos) for sep in ("\n", "<br>", "<br/>", "<br />", "<p>", "<li>")]
-    start = max(starts)
-    if start == -1:
-        start = 0
+_CONTINUATION = re.compile(r"^(?:,|&|\+|/|\||and|und|et|y)\s*(.*)$", re.IGNORECASE)
+_LINE_BREAKS = ("\n", "<br>", "<br/>", "<br />", "<p>", "<li>")
+
+
+def _label_before(text: str, pos: int, floor: int = 0) -> str:
+    """The words before position `pos` since the line start (or `floor`), as plain text."""
+    start = max(floor, *(text.rfind(sep, 0, pos) for sep in _LINE_BREAKS))
     line = text[start:pos]
     return " ".join(unescape(_TAG.sub(" ", line)).split())
 

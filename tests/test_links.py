@@ -93,3 +93,16 @@ def test_only_http_links_are_safe(url):
 def test_only_complete_entities_are_decoded_in_pasted_links():
     (link,) = L.find_links("RSVP: https://example.org/e?id=1&regToRsvp=true")
     assert link.url == "https://example.org/e?id=1&regToRsvp=true"
+
+
+def test_a_second_host_named_on_the_same_line_is_labelled_too():
+    first, second = L.find_links(
+        "Hosted by Rust Girona: https://lu.ma/rust-girona and Silicon Girona: https://silicongirona.github.io"
+    )
+    assert L.label_name(first) == "Rust Girona"
+    assert L.is_labelled_group_link(second) and L.label_name(second) == "Silicon Girona"
+
+
+def test_the_label_of_a_link_stops_at_the_link_before_it():
+    _, second = L.find_links("RSVP https://luma.com/abc, stream https://youtu.be/x")
+    assert second.label == "stream"
