@@ -137,5 +137,11 @@ def to_data(agenda: Agenda) -> dict[str, Any]:
 
 
 def to_json(agenda: Agenda) -> str:
-    """The agenda as a JSON document, UTF-8 text, ending with a newline."""
-    return json.dumps(to_data(agenda), ensure_ascii=False, indent=2) + "\n"
+    """The agenda as a JSON document, UTF-8 text: one event a line, so that it diffs well, and
+    written by json's C encoder (an indented dump would be several times slower)."""
+    data = to_data(agenda)
+    window = json.dumps(data["window"], ensure_ascii=False)
+    if not data["events"]:
+        return f'{{"window": {window}, "events": []}}\n'
+    events = ",\n".join(json.dumps(event, ensure_ascii=False) for event in data["events"])
+    return f'{{"window": {window}, "events": [\n{events}\n]}}\n'
