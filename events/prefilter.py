@@ -64,6 +64,10 @@ _BOOKKEEPING = re.compile(
     rb"[;:][^\n]*(?:\n[ \t][^\n]*)*",
     re.IGNORECASE,
 )
+# An EXDATE line with one plainly written date (Google writes one a line).
+_FAR_EXDATE = re.compile(
+    rb"\nEXDATE" + _PARAMS + rb"(\d{8})(?:[Tt]\d{6}[Zz]?)?\r?(?=\n(?![ \t]))", re.IGNORECASE
+)
 _UID_NOISE = b"\\ \t\r\n"  # left out of UID keys
 _RRULES = re.compile(rb"\nRRULE[;:]", re.IGNORECASE)
 _LINES = re.compile(
@@ -189,7 +193,10 @@ def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1
     kept = [entry for entry in entries if id(entry) not in dropped]
     if shares == 1 and len(kept) == len(entries):
         return body
-    return _assemble(body, kept, others)
+    # A far EXDATE still matters to a group with overrides (it hides the override of that
+    # occurrence, wherever the override moved it) or with moved ranges: those keep them all.
+    untrimmed = {entry.key for entry in entries if entry.unusual or entry.recurrence is not None}
+    return _assemble(body, kept, others, span, untrimmed)
 
 
 def _share_of(key: object, shares: int) -> int:
@@ -197,15 +204,34 @@ def _share_of(key: object, shares: int) -> int:
     return zlib.crc32(key) % shares if isinstance(key, bytes) else 0
 
 
-def _assemble(body: bytes, kept: list[_Entry], others: list[tuple[int, int]]) -> bytes:
-    """The body with only the kept VEVENTs, in their places, without their bookkeeping lines;
-    everything that is not a VEVENT stays as it was."""
+def _assemble(
+    body: bytes,
+    kept: list[_Entry],
+    others: list[tuple[int, int]],
+    span: _Span,
+    untrimmed: set[object],
+) -> bytes:
+    """The body with only the kept VEVENTs, in their places, without their bookkeeping lines
+    and without single-date EXDATEs far from the span (a decade-old series carries dozens; an
+    excluded date only ever removes the occurrence at that instant); everything that is not a
+    VEVENT stays as it was. The groups in `untrimmed` keep all their EXDATEs."""
+
+    def trim_exdate(match: re.Match[bytes]) -> bytes:
+        return match.group(0) if span.low_day <= match.group(1) <= span.high_day else b""
+
+    def trimmed(event: bytes) -> bytes:
+        return _FAR_EXDATE.sub(trim_exdate, _BOOKKEEPING.sub(b"", event))
+
+    # per span: None for what is not a VEVENT, else whether its far EXDATEs may go
     spans = sorted(
-        [(entry.begin, entry.end, True) for entry in kept] + [(*o, False) for o in others]
+        [(entry.begin, entry.end, entry.key not in untrimmed) for entry in kept]
+        + [(begin, end, None) for begin, end in others]
     )
     return b"".join(
-        _BOOKKEEPING.sub(b"", body[begin:end]) if event else body[begin:end]
-        for begin, end, event in spans
+        body[begin:end]
+        if trim is None
+        else (trimmed(body[begin:end]) if trim else _BOOKKEEPING.sub(b"", body[begin:end]))
+        for begin, end, trim in spans
     )
 
 

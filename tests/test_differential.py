@@ -176,6 +176,11 @@ EDGES = {
         "EXDATE:20190110T190000Z",
         "UID:ab\\,\n c\nSUMMARY:excluded\nRECURRENCE-ID:20190110T190000Z\nDTSTART:20251120T190000Z",
     ),
+    "a decade-old series with far and near EXDATEs": feed(
+        PAST,
+        "UID:x\nSUMMARY:x\nDTSTART:20160107T190000Z\nRRULE:FREQ=WEEKLY\n"
+        "EXDATE:20161229T190000Z\nEXDATE:20251127T190000Z\nEXDATE:20251204T190000Z",
+    ),
     "later occurrences moved by this-and-future": feed(
         PAST,
         "UID:t\nSUMMARY:t\nDTSTART:20250102T190000Z\nRRULE:FREQ=WEEKLY;UNTIL=20250501T000000Z",

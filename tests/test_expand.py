@@ -197,3 +197,17 @@ def test_a_date_only_until_keeps_the_last_evening_of_the_series() -> None:
     days = [o.start.date() for o in run(calendar(series)).occurrences]
     assert days[-1] == date(2025, 11, 26)
     assert len(days) == len(set(days))
+
+
+def test_far_exdates_of_a_series_are_set_aside_before_parsing_and_near_ones_kept() -> None:
+    from events import prefilter
+
+    series = (
+        "UID:x\nSUMMARY:x\nDTSTART:20160107T190000Z\nRRULE:FREQ=WEEKLY\n"
+        "EXDATE:20161229T190000Z\nEXDATE:20251127T190000Z"
+    )
+    far = "UID:far\nSUMMARY:far\nDTSTART:20170101T190000Z"
+    body = prefilter.select(calendar(series, far), date(2025, 11, 17), date(2025, 12, 20))
+    assert b"EXDATE:20161229" not in body and b"EXDATE:20251127" in body
+    days = {o.start.date() for o in run(calendar(series)).occurrences}
+    assert date(2025, 11, 27) not in days and date(2025, 12, 4) in days
