@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
+from zlib import crc32
 
 #: Days of slack on each side of the span: UTC offsets (up to a day), a DTEND written in
 #: another zone than its DTSTART, and the time of day all fit in it.
@@ -149,7 +149,7 @@ def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1
     others: list[tuple[int, int]] = []  # what lies between VEVENTs (and before, and after)
     position = 0
     wanted: set[object] = set()
-    new_entry = _Entry._make
+    new_entry = _Entry._make  # a UID group goes to share crc32(key) % shares; none to share 0
     try:
         for match in _EVENT.finditer(body):
             start, finish, recurrence, rule, uid, odd_uid, nested, unusual = match.groups()
@@ -166,7 +166,7 @@ def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1
             # icalendar reads as equal differ at most in folds, escapes and the case of \N.
             # A VEVENT without UID is a series of its own, as in recurring-ical-events.
             key = object() if uid is None else uid.translate(None, _UID_NOISE).lower()
-            if shares > 1 and _share_of(key, shares) != share:
+            if shares > 1 and (0 if uid is None else crc32(key) % shares) != share:
                 continue  # another process's
             entry = new_entry(
                 (begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
@@ -197,11 +197,6 @@ def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1
     # occurrence, wherever the override moved it) or with moved ranges: those keep them all.
     untrimmed = {entry.key for entry in entries if entry.unusual or entry.recurrence is not None}
     return _assemble(body, kept, others, span, untrimmed)
-
-
-def _share_of(key: object, shares: int) -> int:
-    """Which share a UID group goes to; a VEVENT without UID goes to the first."""
-    return zlib.crc32(key) % shares if isinstance(key, bytes) else 0
 
 
 def _assemble(
