@@ -32,34 +32,25 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _weeks(text: str) -> int:
-    try:
-        weeks = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of weeks: {text!r}") from None
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise argparse.ArgumentTypeError(f"weeks must be 1 to {MAX_WEEKS}, not {weeks}")
-    return weeks
+def _number(what: str, convert: type, low: float, high: float, *, above: bool = False):
+    """An argparse type for a number of `what` from `low` (excluded when `above`) to `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of {what}: {text!r}") from None
+        if not (low < value if above else low <= value) or value > high:
+            bounds = f"above {low} and at most {high}" if above else f"{low} to {high}"
+            raise argparse.ArgumentTypeError(f"{what} must be {bounds}, not {text}")
+        return value
+
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError(f"timeout must be above 0 and at most 600, not {text}")
-    return value
-
-
-def _retries(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of retries: {text!r}") from None
-    if not 0 <= value <= MAX_RETRIES:
-        raise argparse.ArgumentTypeError(f"retries must be 0 to {MAX_RETRIES}, not {value}")
-    return value
+_weeks = _number("weeks", int, 1, MAX_WEEKS)
+_seconds = _number("seconds", float, 0, 600, above=True)
+_retries = _number("retries", int, 0, MAX_RETRIES)
 
 
 def _version() -> str:
