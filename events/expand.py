@@ -1,4 +1,3 @@
-# READY
 """Parse a feed and expand its events into the occurrences near the window.
 
 The feed is parsed with icalendar and expanded with recurring-ical-events. A UID group (a
@@ -83,15 +82,6 @@ def expand_share(
     if body is None:
         return Expansion((), ())
     return expand_body(feed.spec, body, start, stop)
-
-
-def merge(expansions: list[Expansion]) -> Expansion:
-    """The expansions of several parts as one, in the order `expand_body` gives."""
-    if len(expansions) == 1:
-        return expansions[0]
-    occurrences = sorted((o for e in expansions for o in e.occurrences), key=order_key)
-    problems = tuple(dict.fromkeys(p for e in expansions for p in e.problems))
-    return Expansion(tuple(occurrences), problems)
 
 
 def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: datetime) -> Expansion:
