@@ -168,3 +168,24 @@ def test_an_output_file_that_cannot_be_written_is_one_line(feed, tmp_path):
     done = run("--from", "2025-11-19", "--calendar", str(feed), "--output", str(feed / "x.md"))
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1 and "cannot write" in done.stderr
+
+
+def test_a_group_added_in_the_configuration_names_its_events(tmp_path):
+    feed = tmp_path / "krakow.ics"
+    feed.write_bytes(
+        FEED.replace("Rust Berlin: Rust Hack and Learn", "Pierogi & Rust")
+        .replace("https://www.meetup.com/rust-berlin/events/306046642/", "https://lu.ma/kr4k0w01")
+        .replace("LOCATION:Online", "LOCATION:ul. Floriańska 5, 31-019 Kraków, Polska")
+        .encode()
+    )
+    config = tmp_path / "calendars.toml"
+    config.write_text(
+        f'[[calendar]]\nname = "Kraków"\nurl = "{feed}"\ngroup = "Rust Kraków"\n\n'
+        '[[group]]\nname = "Rust Kraków"\nurl = "https://lu.ma/rust-krakow"\n'
+        'city = "Kraków"\ncountry = "PL"\n',
+        "utf-8",
+    )
+    done = run("--from", "2025-11-19", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert "* 2025-11-20 | Kraków, PL | [Rust Kraków](https://lu.ma/rust-krakow)\n" in done.stdout
+    assert "    * [**Pierogi & Rust**](https://lu.ma/kr4k0w01)\n" in done.stdout
