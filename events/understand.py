@@ -77,13 +77,9 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
     primary = groups[0] if groups else None
 
     mode, place = _mode_and_place(occ, found, primary, problems)
-    if (
-        primary
-        and primary.home is None
-        and place is not None
-        and not groups_known(groups, registry)
-    ):
-        groups = (Group(primary.name, primary.url, place),) + groups[1:]
+    if primary and primary.home is None and place and registry.by_name(primary.name) is None:
+        # a group the registry does not know is at home where it meets (the JSON says so)
+        groups = (Group(primary.name, primary.url, place), *groups[1:])
 
     if event_url is None:
         if primary and primary.url:  # the block links the title to the group page instead
@@ -110,10 +106,6 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         cancelled=cancelled,
         problems=tuple(Problem(occ.feed.name, p, occ.uid, occ.summary) for p in problems),
     )
-
-
-def groups_known(groups: Iterable[Group], registry: Registry) -> bool:
-    return any(registry.by_name(g.name) is not None for g in groups)
 
 
 # -- the event link --------------------------------------------------------------------------
