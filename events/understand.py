@@ -8,7 +8,6 @@ whatever cannot be read is said as a Problem on the event instead of being guess
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
