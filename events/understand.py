@@ -184,6 +184,38 @@ def _names_of(candidate: _Candidate) -> set[str]:
     return keys
 
 
+_GROUP_JOINS = re.compile(r"\s*(?:&|\+|,|\||/|\band\b|\bx\b|\bwith\b)\s*", re.IGNORECASE)
+_HOSTED_TEXT = re.compile(r"\b(co-?)?hosted\s+(?:by|with)\s+([^<>\n:.;!?()]+)", re.IGNORECASE)
+
+
+def _known_groups(registry: Registry, text: str) -> list[RegistryGroup]:
+    """The known group `text` names, or the known groups it joins (`A & B`, `A x B`), else []."""
+    record = registry.by_name(text)
+    if record is not None:
+        return [record]
+    parts = [part for part in _GROUP_JOINS.split(text) if part]
+    found = [registry.by_name(part) for part in parts]
+    if len(parts) > 1 and all(found):
+        return list(dict.fromkeys(found))  # type: ignore[arg-type]
+    return []
+
+
+def _hosts_in_text(registry: Registry, description: str, *, partners: bool) -> list[RegistryGroup]:
+    """Known groups a description names as hosts in words, without a link (`Hosted by Rust
+    Girona and Silicon Girona`); with `partners`, those it names as co-hosts."""
+    lines = re.sub(r"(?i)<(?:br|/?p|/?div|/?li|/?ul|/?ol)\b[^>]*>", "\n", description)
+    text = L.unescape(re.sub(r"<[^>]+>", "", lines))
+    found: list[RegistryGroup] = []
+    for match in _HOSTED_TEXT.finditer(text):
+        if bool(match.group(1)) != partners:
+            continue
+        for part in _GROUP_JOINS.split(match.group(2).strip()):
+            record = registry.by_name(part) or registry.by_name_prefix(part)
+            if record is not None and record not in found:
+                found.append(record)
+    return found
+
+
 def _looks_like_group_name(text: str) -> bool:
     """A prefix that could be a group's name rather than the first half of a title."""
     words = text.split()
@@ -255,13 +287,17 @@ def _groups_and_title(
         if record is None or (candidates and not any(c.record is record for c in candidates)):
             continue
         add(record, None, link.url, True)
-    # 4. the SUMMARY prefix, a title only one group uses, the organiser's name
-    if not candidates:
-        for left, _ in prefixes:
-            record = registry.by_name(left)
-            if record is not None:
+    # 4. the SUMMARY prefix (one group, or several: `Rust Girona & Silicon Girona: …`), groups
+    # the text names as hosts, a title only one group uses, the organiser's name
+    for left, _ in prefixes:
+        named = _known_groups(registry, left)
+        if named and (not candidates or candidates[0].record in named):
+            for record in named:
                 add(record, None, None, False)
-                break
+            break
+    if not candidates:
+        for record in _hosts_in_text(registry, occ.description, partners=False):
+            add(record, None, None, False)
     if not candidates:
         for text in (summary, *(right for _, right in prefixes)):
             record = registry.by_title(text)
@@ -282,6 +318,9 @@ def _groups_and_title(
     # 6. partners come after the host
     for link in partners:
         add_labelled(link)
+    if candidates:
+        for record in _hosts_in_text(registry, occ.description, partners=True):
+            add(record, None, None, False)
     if not candidates:
         problems.append("no group")
     elif candidates[0].record is None:
@@ -292,8 +331,10 @@ def _groups_and_title(
     title = summary
     if candidates:
         keys = set().union(*(_names_of(c) for c in candidates))
+        records = [c.record for c in candidates]
         for left, right in prefixes:
-            if name_key(left) in keys:
+            named = _known_groups(registry, left)
+            if name_key(left) in keys or (named and all(r in records for r in named)):
                 title = right
                 break
         record = candidates[0].record

@@ -427,3 +427,59 @@ def test_a_link_into_a_group_site_finds_the_group_at_the_site_root():
     registry = Registry([RegistryGroup("FOSDEM", "https://fosdem.org/")])
     occ = occurrence(summary="Rust devroom", url="https://fosdem.org/2026/schedule/track/rust/")
     assert understand(occ, registry).group.name == "FOSDEM"
+
+
+GIRONA = Registry(
+    [
+        RegistryGroup(
+            "Rust Girona", "https://lu.ma/rust-girona", Place("Girona", "ES", None, "Europe/Madrid")
+        ),
+        RegistryGroup("Silicon Girona", "https://silicongirona.github.io"),
+        RegistryGroup("Rust Berlin", "https://www.meetup.com/rust-berlin", BERLIN),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Rust Girona & Silicon Girona: Weekly coding session",
+        "[Rust Girona | Silicon Girona] Weekly coding session",
+        "Rust Girona x Silicon Girona - Weekly coding session",
+    ],
+)
+def test_a_prefix_joining_two_known_groups_names_both(summary):
+    occ = occurrence(summary=summary, url="https://luma.com/q5tjirkt", location="Online")
+    ev = understand(occ, GIRONA)
+    assert [g.name for g in ev.groups] == ["Rust Girona", "Silicon Girona"]
+    assert ev.title == "Weekly coding session"
+
+
+def test_hosts_named_in_words_without_links_are_the_groups():
+    occ = occurrence(
+        summary="Weekly coding session",
+        url="https://luma.com/q5tjirkt",
+        description="<p>Hosted by <b>Rust Girona</b> and Silicon Girona.</p>",
+        location="Online",
+    )
+    assert [g.name for g in understand(occ, GIRONA).groups] == ["Rust Girona", "Silicon Girona"]
+
+
+def test_a_co_host_named_in_words_follows_the_group_of_the_event_link():
+    occ = occurrence(
+        summary="Hack and Learn",
+        url=BERLIN_EVENT,
+        description="Co-hosted with Silicon Girona this time!",
+        location="Online",
+    )
+    assert [g.name for g in understand(occ, GIRONA).groups] == ["Rust Berlin", "Silicon Girona"]
+
+
+def test_a_venue_named_as_host_adds_no_group():
+    occ = occurrence(
+        summary="Hack and Learn",
+        url=BERLIN_EVENT,
+        description="Hosted by Mozilla Berlin, thank you!",
+        location="Online",
+    )
+    assert [g.name for g in understand(occ, GIRONA).groups] == ["Rust Berlin"]

@@ -155,7 +155,8 @@ def actual_lines(agenda) -> list[Line]:
             tuple(g.name for g in event.groups),
             tuple(g.url or "" for g in event.groups),
             event.title,
-            event.url or "",
+            # as the block shows it: without an event link the title leads to the group page
+            event.url or (event.group.url if event.group else None) or "",
         )
         for section in agenda.sections
         for event in section.events
