@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -400,11 +400,16 @@ def _local_dates(
             zones.append(place.timezone)
         if group is not None and group.home is not None:
             zones.append(group.home.timezone)
-        zones += [occ.tzid, occ.calendar_tz]
+        zones.append(occ.tzid)
         zone = next((z for z in map(_zone, zones) if z is not None), None)
         if zone is None:
-            problems.append("no time zone known; the date is taken in UTC")
-            zone = ZoneInfo("UTC")
+            # the calendar's own zone says nothing about where the event happens: say so
+            # when the day depends on it
+            zone = _zone(occ.calendar_tz) or ZoneInfo("UTC")
+            if start.astimezone(zone).date() != start.astimezone(UTC).date():
+                problems.append(
+                    f"no time zone for the place or the group: the date is the one in {zone.key}"
+                )
         local_start = start.astimezone(zone)
         local_end = end.astimezone(zone) if isinstance(end, datetime) and end.tzinfo else None
     first = local_start.date()

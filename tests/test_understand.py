@@ -483,3 +483,24 @@ def test_a_venue_named_as_host_adds_no_group():
         location="Online",
     )
     assert [g.name for g in understand(occ, GIRONA).groups] == ["Rust Berlin"]
+
+
+def test_a_date_that_depends_on_the_calendar_zone_alone_is_reported():
+    ev = read(
+        summary="Unknown Rust: Talks",
+        location="Online",
+        start=datetime(2025, 11, 20, 23, 30, tzinfo=UTC),
+        calendar_tz="Europe/Berlin",
+    )
+    assert ev.date == date(2025, 11, 21)
+    assert any("Europe/Berlin" in p.message for p in ev.problems)
+
+
+def test_a_date_the_calendar_zone_does_not_change_is_not_reported():
+    ev = read(
+        summary="Unknown Rust: Talks",
+        location="Online",
+        start=datetime(2025, 11, 20, 12, 0, tzinfo=UTC),
+        calendar_tz="Europe/Berlin",
+    )
+    assert not any("time zone" in p.message for p in ev.problems)
