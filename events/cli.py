@@ -12,6 +12,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .model import Agenda
 
 PROG = "twir-events"
 MAX_WEEKS = 52
@@ -196,19 +202,19 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if agenda.failures else 0
 
 
-def _summary(console: object, agenda: object) -> None:
+def _summary(console: Console, agenda: Agenda) -> None:
     from collections import Counter
 
     from .fetch import freshness
     from .progress import print_summary
 
-    events = Counter(e.feed for e in agenda.events)  # type: ignore[attr-defined]
-    warnings = Counter(p.feed for p in agenda.problems)  # type: ignore[attr-defined]
+    events = Counter(e.feed for e in agenda.events)
+    warnings = Counter(p.feed for p in agenda.problems)
     rows = [
         (f.spec.name, freshness(f), events[f.spec.name], warnings[f.spec.name])
-        for f in agenda.feeds  # type: ignore[attr-defined]
+        for f in agenda.feeds
     ]
-    rows += [(p.feed, "failed", None, 1) for p in agenda.failures]  # type: ignore[attr-defined]
+    rows += [(p.feed, "failed", None, 1) for p in agenda.failures]
     print_summary(console, rows)
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import links as L
 from .model import Event, Group, Mode, Occurrence, Place, Problem
-from .places import parse_display, parse_location
+from .places import online_home, parse_location
 from .registry import Registry, RegistryGroup, name_key
 
 _CANCELLED = re.compile(
@@ -362,7 +362,7 @@ def _mode_and_place(
         return "online", home
     m = _ONLINE_WITH_PLACE.match(location)
     if m:
-        return "online", home or parse_display(m.group(1)) or parse_location(m.group(1))
+        return "online", home or online_home(location)
     mode: Mode = "in-person"
     m = _HYBRID_LOCATION.match(location)
     if m:
