@@ -10,7 +10,7 @@ import sys
 from datetime import date, datetime
 
 from events import model
-from events.expand import expand
+from events.stages.expand import expand
 
 
 def main() -> None:

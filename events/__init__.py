@@ -7,7 +7,7 @@
 Heavy libraries (icalendar, httpx, rich, pycountry) load only when a stage needs them.
 """
 
-from .model import (
+from events.model import (
     Agenda,
     Event,
     FeedData,
@@ -19,8 +19,8 @@ from .model import (
     Section,
     Window,
 )
-from .pipeline import build_agenda, next_issue_date, upcoming
-from .render import to_data, to_json, to_markdown
+from events.pipeline import build_agenda, next_issue_date, upcoming
+from events.stages.render import to_data, to_json, to_markdown
 
 __all__ = [
     "Agenda",

@@ -1,5 +1,5 @@
 """`python -m events` is the command line."""
 
-from .cli import main
+from events.cli import main
 
 raise SystemExit(main())

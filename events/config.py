@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .model import FeedSpec
+from events.model import FeedSpec
 
 DEFAULT_NAME = "calendars.toml"
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from .config import load_config, spec_for
-from .model import Agenda, Event, FeedData, FeedSpec, Problem, Window
+from events.config import load_config, spec_for
+from events.model import Agenda, Event, FeedData, FeedSpec, Problem, Window
 
 
 def next_issue_date(today: date | None = None) -> date:
@@ -29,9 +29,9 @@ def build_agenda(
     One entry that cannot be read becomes a Problem and never takes the others with it; a
     body that is not a calendar at all becomes a failure of its feed.
     """
-    from .registry import Registry
-    from .sections import arrange
-    from .select import select
+    from events.registry import Registry
+    from events.stages.arrange import arrange
+    from events.stages.select import select
 
     reg = registry if isinstance(registry, Registry) else Registry.bundled()
     reg = reg.as_of(window.start)  # groups named as editors named them for this issue
@@ -83,7 +83,7 @@ def _read_feed(
     """
     from functools import partial
 
-    from . import parallel
+    from events import parallel
 
     shares = parallel.usable_cores() if len(feed.body) >= PARALLEL_MIN_BYTES else 1
     work = partial(_expand_and_understand, feed, window=window, shares=shares, registry=registry)
@@ -98,8 +98,8 @@ def _expand_and_understand(
 ) -> tuple[tuple[Problem, ...], list[tuple[object, Event | Problem]]]:
     """One share of a feed read through the expand and understand stages: its problems, and
     each occurrence's Event (or Problem) with the key that orders occurrences."""
-    from .expand import expand_share, order_key
-    from .understand import understand
+    from events.stages.expand import expand_share, order_key
+    from events.stages.understand import understand
 
     expansion = expand_share(feed, window, share, shares)
     results: list[tuple[object, Event | Problem]] = []
@@ -134,8 +134,8 @@ def upcoming(
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
     """
-    from .fetch import fetch_feeds
-    from .registry import Registry
+    from events.registry import Registry
+    from events.stages.fetch import fetch_feeds
 
     if weeks < 1:
         raise ValueError("weeks must be at least 1")

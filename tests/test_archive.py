@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from events.archive import parse_block, parse_place, read_location
 from events.model import Place
+from events.registry.archive import parse_block, parse_place, read_location
 
 SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
 

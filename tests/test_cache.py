@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from events.cache import CacheEntry, CorruptEntry, FeedCache, cache_key, default_cache_dir
+from events.io.cache import CacheEntry, CorruptEntry, FeedCache, cache_key, default_cache_dir
 
 URL = "https://calendar.example/feed.ics"
 BODY = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"

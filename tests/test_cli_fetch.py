@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from events.cache import CacheEntry, FeedCache
 from events.cli import build_parser
+from events.io.cache import CacheEntry, FeedCache
 from tests import test_fetch
 from tests.test_fetch import SIGN_IN, _closed_port
 

@@ -20,7 +20,9 @@ import recurring_ical_events
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events import expand, model, prefilter
+from events import model
+from events.stages import expand
+from events.stages.expand import prefilter
 
 RIE_CALENDARS = Path(importlib.util.find_spec("recurring_ical_events").origin).parent / (
     "test/calendars"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from events import model
-from events.expand import expand
+from events.stages.expand import expand
 
 SPEC = model.FeedSpec(name="community", source="community.ics")
 WINDOW = model.Window(date(2025, 11, 19), date(2025, 12, 17))
@@ -200,7 +200,7 @@ def test_a_date_only_until_keeps_the_last_evening_of_the_series() -> None:
 
 
 def test_far_exdates_of_a_series_are_set_aside_before_parsing_and_near_ones_kept() -> None:
-    from events import prefilter
+    from events.stages.expand import prefilter
 
     series = (
         "UID:x\nSUMMARY:x\nDTSTART:20160107T190000Z\nRRULE:FREQ=WEEKLY\n"

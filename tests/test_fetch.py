@@ -15,8 +15,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from events.cache import CacheEntry, FeedCache
-from events.fetch import (
+from events.io.cache import CacheEntry, FeedCache
+from events.model import FeedData, FeedSpec, Problem
+from events.stages.fetch import (
     FetchOutcome,
     feed_status,
     fetch_feeds,
@@ -25,7 +26,6 @@ from events.fetch import (
     icalendar_problem,
     parse_retry_after,
 )
-from events.model import FeedData, FeedSpec, Problem
 
 
 def _calendar(*uids: str) -> bytes:
@@ -527,7 +527,7 @@ def test_a_whole_calendar_with_a_bom_and_lowercase_names_is_accepted() -> None:
 def test_progress_summary_and_status_render_for_a_terminal(server, tmp_path) -> None:
     from rich.console import Console
 
-    from events.progress import print_status, print_summary, progress_callback
+    from events.cli.progress import print_status, print_summary, progress_callback
 
     console = Console(file=io.StringIO(), width=200, force_terminal=False)
     spec = _spec(server, name="Rust Community Calendar")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events import links as L
+from events.rules import links as L
 
 
 def test_google_redirect_is_unwrapped_to_its_q_parameter():

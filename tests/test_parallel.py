@@ -10,7 +10,7 @@ import pytest
 
 from events import parallel, pipeline
 from events.model import FeedData, FeedSpec, Window
-from events.render import to_json, to_markdown
+from events.stages.render import to_json, to_markdown
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "rust-community-calendar.ics"
 WINDOW = Window.of_weeks(date(2025, 11, 19), 4)

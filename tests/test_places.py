@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events.model import STATE_COUNTRIES, Place
-from events.places import (
+from events.rules.places import (
     country_code,
     explain_location,
     online_home,
@@ -406,7 +406,7 @@ def test_published_places_read_back_as_themselves() -> None:
 def test_gazetteer_keys_are_what_name_key_computes_today() -> None:
     """The data file is keyed by name_key at build time; a change to name_key needs a rebuild
     (tools/build_places_data.py), which this catches."""
-    from events.places import _gazetteer, name_key
+    from events.rules.places import _gazetteer, name_key
 
     keys = _gazetteer().sample_keys(97) + list(_gazetteer().countries)[::7]
     assert keys

@@ -9,7 +9,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from events.regions import REGION_ORDER, region_of
+from events.rules.regions import REGION_ORDER, region_of
 
 SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
 

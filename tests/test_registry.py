@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from events.learn import learn, main_learn, write_registry
 from events.model import Group, Place
-from events.registry import Registry, RegistryGroup, link_key, meetup_slug
+from events.registry.groups import Registry, RegistryGroup, link_key, meetup_slug
+from events.registry.learn import learn, main_learn, write_registry
 
 SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
 
@@ -317,7 +317,7 @@ def test_main_learn_writes_the_registry_and_reports_failure(tmp_path, capsys):
 def test_learned_registry_recognises_the_latest_published_groups():
     latest = sorted(SECTIONS.glob("*.md"))[-1]
     registry = learn(sorted(SECTIONS.glob("*.md")))
-    from events.archive import parse_block
+    from events.registry.archive import parse_block
 
     for listing in parse_block(latest.read_text("utf-8")).listings:
         for name, url in listing.groups:

@@ -9,8 +9,8 @@ from importlib import resources
 import pytest
 
 from events.model import Agenda, Group, Place, Window
-from events.render import markdown_text, to_data, to_json, to_markdown
-from events.sections import arrange
+from events.stages.arrange import arrange
+from events.stages.render import markdown_text, to_data, to_json, to_markdown
 
 from .helpers import event
 
@@ -192,7 +192,7 @@ def test_without_an_event_link_the_title_leads_to_the_group_page():
 def test_every_control_character_and_line_separator_is_neutralised():
     import unicodedata
 
-    from events.render import clean_text
+    from events.stages.render import clean_text
 
     controls = [
         chr(i) for i in range(0x110000) if unicodedata.category(chr(i)) in ("Cc", "Zl", "Zp")

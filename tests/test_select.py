@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from events.model import Window
-from events.select import select
+from events.stages.select import select
 
 from .helpers import event
 

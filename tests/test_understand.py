@@ -9,7 +9,7 @@ import pytest
 
 from events.model import FeedSpec, Place
 from events.registry import Registry, RegistryGroup
-from events.understand import understand
+from events.stages.understand import understand
 
 from .helpers import occurrence
 

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import events  # noqa: E402
-from events.archive import parse_block, read_location  # noqa: E402
-from events.learn import learn  # noqa: E402
+from events.registry.archive import parse_block, read_location  # noqa: E402
+from events.registry.learn import learn  # noqa: E402
 from tests.feedgen import GeneratedFeed, build_feed  # noqa: E402
 from tests.feedgen.block import link_key  # noqa: E402
 

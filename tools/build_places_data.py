@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from events.places import name_key  # noqa: E402
+from events.rules.places import name_key  # noqa: E402
 
 OUT = ROOT / "events" / "data" / "places_gazetteer.json"
 CITIES = ROOT / "events" / "data" / "places_cities.sqlite"

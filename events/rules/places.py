@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .model import STATE_COUNTRIES, Place
+from events.model import STATE_COUNTRIES, Place
 
 DATA_FILE = "places_gazetteer.json"
 CITIES_FILE = "places_cities.sqlite"
@@ -96,7 +96,7 @@ class _Gazetteer:
 
 @cache
 def _gazetteer() -> _Gazetteer:
-    data = resources.files(__package__).joinpath("data")
+    data = resources.files("events").joinpath("data")
     with data.joinpath(DATA_FILE).open("rb") as handle:
         raw = json.load(handle)
     return _Gazetteer(raw, str(data.joinpath(CITIES_FILE)))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .model import Agenda
+    from events.model import Agenda
 
 PROG = "twir-events"
 MAX_WEEKS = 52
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(line: str) -> None:
-    from .render import clean_text
+    from events.stages.render import clean_text
 
     print(clean_text(line), file=sys.stderr)
 
@@ -148,9 +148,9 @@ def _run(args: argparse.Namespace) -> int:
     # One short run that allocates many small objects and keeps no garbage cycles worth
     # hunting: the collector's pauses would cost some 4% of it.
     gc.disable()
-    from .config import ConfigError
-    from .pipeline import upcoming
-    from .render import to_json, to_markdown
+    from events.config import ConfigError
+    from events.pipeline import upcoming
+    from events.stages.render import to_json, to_markdown
 
     interactive = sys.stderr.isatty() and not args.quiet
     progress = None
@@ -158,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
     if interactive:
         from rich.console import Console
 
-        from .progress import progress_callback
+        from events.cli.progress import progress_callback
 
         console = Console(stderr=True)
         progress = progress_callback(console)
@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     text = to_json(agenda) if args.format == "json" else to_markdown(agenda)
     if args.output:
         try:
-            from .files import write_atomic
+            from events.io.files import write_atomic
 
             write_atomic(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
@@ -205,8 +205,8 @@ def _run(args: argparse.Namespace) -> int:
 def _summary(console: Console, agenda: Agenda) -> None:
     from collections import Counter
 
-    from .fetch import freshness
-    from .progress import print_summary
+    from events.cli.progress import print_summary
+    from events.stages.fetch import freshness
 
     events = Counter(e.feed for e in agenda.events)
     warnings = Counter(p.feed for p in agenda.problems)
@@ -226,9 +226,9 @@ def _feeds(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from rich.console import Console
 
-    from .config import ConfigError, load_config, spec_for
-    from .fetch import feed_status
-    from .progress import print_status
+    from events.cli.progress import print_status
+    from events.config import ConfigError, load_config, spec_for
+    from events.stages.fetch import feed_status
 
     try:
         specs = (
@@ -251,7 +251,7 @@ def _registry(argv: list[str]) -> int:
     learn.add_argument("blocks", nargs="+", type=Path, metavar="BLOCK")
     learn.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     args = parser.parse_args(argv)
-    from .learn import main_learn
+    from events.registry.learn import main_learn
 
     return main_learn(args.blocks, args.output)
 

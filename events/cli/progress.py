@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from events.fetch import FeedStatus, human_age, human_size
 from events.model import FeedSpec
+from events.stages.fetch import FeedStatus, human_age, human_size
 
 if TYPE_CHECKING:
     from rich.console import Console

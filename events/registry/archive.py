@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from .model import STATE_COUNTRIES, Place
+from events.model import STATE_COUNTRIES, Place
 
 __all__ = ["Block", "Listing", "parse_block", "parse_links", "parse_place", "read_location"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Event, Problem, Window
+from events.model import Event, Problem, Window
 
 
 @dataclass(frozen=True)

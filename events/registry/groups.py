@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import Group, Place
+from events.model import Group, Place
 
 __all__ = [
     "Registry",
@@ -108,7 +108,7 @@ def name_key(name: str) -> str:
 def timezone_of(place: Place) -> str | None:
     """The IANA zone of a place, if the places module (written separately) can tell it."""
     try:
-        from .places import timezone_for
+        from events.rules.places import timezone_for
     except ImportError:
         return None
     return timezone_for(place.city, place.country, place.state)

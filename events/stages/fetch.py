@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from events.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_dir
+from events.io.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_dir
 from events.model import FeedData, FeedSpec, Problem
 
 if TYPE_CHECKING:

@@ -75,7 +75,7 @@ def expand_share(
 ) -> Expansion:
     """`expand` for one share of the feed's UID groups (see `prefilter.select`): processes that
     each take one share together yield what `expand` yields, each paying for its share only."""
-    from events import prefilter
+    from events.stages.expand import prefilter
 
     start, stop = query_span(window, margin_days)
     body = prefilter.select(feed.body, start.date(), stop.date(), share, shares)

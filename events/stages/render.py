@@ -11,9 +11,9 @@ import re
 from datetime import date
 from typing import Any
 
-from .links import safe_url
-from .model import Agenda, Event, Group, Place
-from .sections import sections_of
+from events.model import Agenda, Event, Group, Place
+from events.rules.links import safe_url
+from events.stages.arrange import sections_of
 
 _BIDI = dict.fromkeys(
     [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], None

@@ -16,9 +16,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .archive import Block, Listing, parse_block, read_location
-from .model import Place
-from .registry import Registry, RegistryGroup, link_key, meetup_slug, name_key, timezone_of
+from events.model import Place
+from events.registry.archive import Block, Listing, parse_block, read_location
+from events.registry.groups import (
+    Registry,
+    RegistryGroup,
+    link_key,
+    meetup_slug,
+    name_key,
+    timezone_of,
+)
 
 __all__ = ["learn", "learn_blocks", "main_learn", "write_registry"]
 
@@ -267,7 +274,7 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 def write_registry(registry: Registry, path: Path | str) -> None:
     """Write the registry as sorted, indented JSON, atomically (temp file, then os.replace)."""
-    from .files import write_atomic
+    from events.io.files import write_atomic
 
     text = json.dumps(registry.to_json(), ensure_ascii=False, indent=2) + "\n"
     write_atomic(Path(path), text.encode("utf-8"))

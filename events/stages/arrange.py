@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Event, Problem, Section
-from .regions import REGION_ORDER, region_of
+from events.model import Event, Problem, Section
+from events.rules.regions import REGION_ORDER, region_of
 
 VIRTUAL = "Virtual"
 

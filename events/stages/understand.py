@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import links as L
-from .model import Event, Group, Mode, Occurrence, Place, Problem
-from .places import online_home, parse_location
-from .registry import Registry, RegistryGroup, name_key
+from events.model import Event, Group, Mode, Occurrence, Place, Problem
+from events.registry.groups import Registry, RegistryGroup, name_key
+from events.rules import links as L
+from events.rules.places import online_home, parse_location
 
 _CANCELLED = re.compile(
     r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|annul[ée]e?)\s*[\])]?\s*[:\-–—|!]*\s*", re.IGNORECASE

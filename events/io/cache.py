@@ -71,7 +71,7 @@ class FeedCache:
 
     def store(self, entry: CacheEntry) -> None:
         """Write `entry` atomically: readers see the old entry or the new one, never a mix."""
-        from .files import write_atomic
+        from events.io.files import write_atomic
 
         write_atomic(self.path_for(entry.url), _encode(entry))
 
