@@ -1,19 +1,82 @@
 """The plain values that flow between the pipeline's stages.
 
-fetch → FeedData → expand → Occurrence → understand → Event → select → group → Agenda → render.
-Every value is a frozen dataclass so that no stage can change what an earlier one produced.
+fetch → FeedData → expand → Occurrence → understand → Event → pages → select → arrange → Agenda
+→ render. Every value is a frozen dataclass so that no stage can change what an earlier one
+produced; `Problem` says what went wrong on the way, with a `ProblemKind` code can branch on.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Literal
 
 Mode = Literal["in-person", "online", "hybrid"]
 
-#: Countries whose published places carry a state or province code.
-STATE_COUNTRIES = frozenset({"US", "CA", "AU"})
+
+class Severity(Enum):
+    """How loudly a problem is said: errors fail the run, notes only with `--verbose`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class ProblemKind(Enum):
+    """What went wrong, for code to branch on (the message is for people)."""
+
+    # a source as a whole
+    UNREADABLE_SOURCE = "unreadable source"  # not fetched or read, and no copy to fall back on
+    NOT_A_CALENDAR = "not a calendar"
+    STALE_COPY = "cached copy used"
+    CACHE = "cache not written"
+    BAD_HEADER = "bad calendar property"
+    # an entry
+    UNREADABLE_ENTRY = "unreadable entry"
+    DOUBTFUL_ENTRY = "doubtful entry"
+    CANCELLED = "cancelled"
+    NOT_LISTED = "not listed"
+    NO_GROUP = "no group"
+    GROUP_UNKNOWN = "group not in the registry"
+    GROUP_GUESSED = "group guessed"
+    NO_GROUP_LINK = "no group link"
+    NO_EVENT_LINK = "no event link"
+    NO_TITLE = "no title"
+    PLACE_NOT_UNDERSTOOD = "place not understood"
+    NO_TIME_ZONE = "no time zone"
+    # notes: said with --verbose
+    DUPLICATE = "duplicate"
+    MERGED = "merged"
+    NOT_ABOUT_RUST = "not about Rust"
+    # event pages
+    PAGE_UNAVAILABLE = "page unavailable"
+    PAGE_DISAGREES = "page disagrees"
+    PAGE_CHANGED = "page changed"
+
+    @property
+    def severity(self) -> Severity:
+        if self in (ProblemKind.UNREADABLE_SOURCE, ProblemKind.NOT_A_CALENDAR):
+            return Severity.ERROR
+        if self in _NOTES:
+            return Severity.NOTE
+        return Severity.WARNING
+
+    @property
+    def source_failed(self) -> bool:
+        """The source as a whole gave nothing."""
+        return self in (ProblemKind.UNREADABLE_SOURCE, ProblemKind.NOT_A_CALENDAR)
+
+
+_NOTES = frozenset(
+    {
+        ProblemKind.DUPLICATE,
+        ProblemKind.MERGED,
+        ProblemKind.NOT_ABOUT_RUST,
+        ProblemKind.PAGE_CHANGED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -39,12 +102,16 @@ class FeedSpec:
     source: str  # an http(s) URL or a file path
     group: str | None = None  # registry name (or plain name) of the group owning the feed
     group_url: str | None = None
+    required: bool = False  # a run that cannot read it has failed
+    rust_only: bool = False  # a general-tech group: only its events about Rust count
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something the tool could not read or understand, said on standard error."""
+    """Something the tool could not read or understand, said on standard error: of which kind,
+    in which feed (or page), and for an entry its UID and SUMMARY."""
 
+    kind: ProblemKind
     feed: str
     message: str
     uid: str | None = None
@@ -85,6 +152,8 @@ class Occurrence:
     organizer: str | None = None  # the ORGANIZER's CN, if any
     tzid: str | None = None  # the TZID the feed wrote on DTSTART, if any
     calendar_tz: str | None = None  # the calendar's X-WR-TIMEZONE
+    calendar_name: str | None = None  # the calendar's X-WR-CALNAME
+    calendar_id: str | None = None  # a Google calendar's id, for its entries' public pages
 
     @property
     def all_day(self) -> bool:
@@ -93,19 +162,13 @@ class Occurrence:
 
 @dataclass(frozen=True)
 class Place:
-    """A published place: `City, ST, CC` in the US, Canada and Australia, else `City, CC`."""
+    """A place as published (`rules.places.display` writes it): city as written, country,
+    state in the US, Canada and Australia, and its time zone."""
 
     city: str
     country: str  # ISO 3166 alpha-2 (GB for the United Kingdom)
     state: str | None = None
     timezone: str | None = None  # IANA name, when known
-
-    @property
-    def display(self) -> str:
-        country = "UK" if self.country == "GB" else self.country
-        if self.state and self.country in STATE_COUNTRIES:
-            return f"{self.city}, {self.state}, {country}"
-        return f"{self.city}, {country}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +178,23 @@ class Group:
     name: str
     url: str | None = None
     home: Place | None = None
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What an event's own page says about it (schema.org `Event` data, CALENDAR.md §1), as
+    plain values; a field is None when the page does not say."""
+
+    url: str
+    name: str | None = None
+    start: datetime | date | None = None
+    end: datetime | date | None = None
+    status: str | None = None  # scheduled, cancelled, postponed, rescheduled, moved-online
+    mode: Mode | None = None
+    place: Place | None = None
+    address: str | None = None  # the address as the page writes it
+    online_url: str | None = None
+    organizers: tuple[Group, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,11 +208,16 @@ class Event:
     groups: tuple[Group, ...]
     mode: Mode
     place: Place | None  # the venue for in-person and hybrid events, the group's home online
-    start: datetime | date  # aware local datetime, or a date for all-day events
-    date: date  # local start date
-    end_date: date  # local last day (inclusive)
+    start: datetime | dt.date  # aware local datetime, or a date for all-day events
+    date: dt.date  # local start date
+    end_date: dt.date  # local last day (inclusive)
     cancelled: bool = False
+    about_rust: bool = True  # False for an event of a general-tech group that is not
+    from_group_feed: bool = False  # read from the group's own feed (Meetup, Luma)
     problems: tuple[Problem, ...] = ()
+    sources: tuple[str, ...] = ()  # every feed the event was found in, its own first
+    page: PageFacts | None = None  # what its page said, when the page was read
+    changed: tuple[str, ...] = ()  # the fields the page settled or corrected
 
     @property
     def group(self) -> Group | None:
@@ -140,11 +225,10 @@ class Event:
 
     @property
     def location(self) -> str:
-        """The location column exactly as the block shows it."""
-        if self.mode == "in-person":
-            return self.place.display if self.place else "Virtual"
-        word = "Hybrid" if self.mode == "hybrid" else "Virtual"
-        return f"{word} ({self.place.display})" if self.place else word
+        """The location column exactly as the block shows it (`rules.places`)."""
+        from events.rules.places import location_column
+
+        return location_column(self.mode, self.place)
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from events.config import load_config, spec_for
-from events.model import Agenda, Event, FeedData, FeedSpec, Problem, Window
+from events.model import Agenda, Event, FeedData, FeedSpec, Problem, ProblemKind, Window
+from events.rules.dates import next_issue_date
 
-
-def next_issue_date(today: date | None = None) -> date:
-    """TWIR comes out on Wednesdays: the next Wednesday on or after `today`."""
-    today = today or date.today()
-    return today + timedelta(days=(2 - today.weekday()) % 7)
+__all__ = ["build_agenda", "next_issue_date", "upcoming"]
 
 
 def build_agenda(
@@ -41,10 +38,7 @@ def build_agenda(
     read: list[FeedData] = []
     for feed in feeds:
         expansion_problems, understood = _read_feed(feed, window, reg)
-        if not understood and any(
-            p.uid is None and p.message.startswith("not an iCalendar feed")
-            for p in expansion_problems
-        ):
+        if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
             continue
         read.append(feed)
@@ -95,20 +89,24 @@ def _read_feed(
 
 def _expand_and_understand(
     feed: FeedData, share: int, window: Window, shares: int, registry: object
-) -> tuple[tuple[Problem, ...], list[tuple[object, Event | Problem]]]:
+) -> tuple[tuple[Problem, ...], list[tuple[tuple[datetime, str], Event | Problem]]]:
     """One share of a feed read through the expand and understand stages: its problems, and
     each occurrence's Event (or Problem) with the key that orders occurrences."""
     from events.stages.expand import expand_share, order_key
     from events.stages.understand import understand
 
     expansion = expand_share(feed, window, share, shares)
-    results: list[tuple[object, Event | Problem]] = []
+    results: list[tuple[tuple[datetime, str], Event | Problem]] = []
     for occ in expansion.occurrences:
         try:
             result: Event | Problem = understand(occ, registry)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - one entry never drops the others
             result = Problem(
-                feed.spec.name, f"could not be understood: {exc!r}", occ.uid, occ.summary
+                ProblemKind.UNREADABLE_ENTRY,
+                feed.spec.name,
+                f"could not be understood: {exc!r}",
+                occ.uid,
+                occ.summary,
             )
         results.append((order_key(occ), result))
     return expansion.problems, results

@@ -12,22 +12,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.model import STATE_COUNTRIES, Place
+from events.model import Place
+from events.rules.gazetteer import STATE_COUNTRIES
 from events.rules.places import (
     country_code,
     explain_location,
-    online_home,
     parse_display,
     parse_location,
     timezone_for,
 )
+from events.rules.places import display as places_display
 
 SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
 
 
 def shown(text: str) -> str | None:
     place = parse_location(text)
-    return place.display if place else None
+    return places_display(place) if place else None
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,7 @@ def test_twir_form_reads_back_with_the_state_only_where_twir_shows_one(
 def test_united_kingdom_is_stored_as_gb_and_shown_as_uk() -> None:
     place = parse_location("10 Chapel St, Manchester M3 5JZ, United Kingdom")
     assert place == Place("Manchester", "GB", None, "Europe/London")
-    assert place.display == "Manchester, UK"
+    assert places_display(place) == "Manchester, UK"
 
 
 @pytest.mark.parametrize("country", ["USA", "United States", "US", "U.S.A."])
@@ -358,9 +359,15 @@ def test_parse_display_refuses_anything_else(text: str) -> None:
 
 
 def test_online_home_is_the_place_in_brackets() -> None:
-    assert online_home("Online (Kampala, UG)") == Place("Kampala", "UG", None, "Africa/Kampala")
-    assert online_home("Online") is None
-    assert online_home("Berlin, DE") is None
+    from events.rules.wording import read_location_words
+
+    words = read_location_words("Online (Kampala, UG)")
+    assert (words.mode, parse_display(words.place)) == (
+        "online",
+        Place("Kampala", "UG", None, "Africa/Kampala"),
+    )
+    assert read_location_words("Online").place == ""
+    assert read_location_words("Berlin, DE").mode == "in-person"
 
 
 # -- the archive -----------------------------------------------------------------------------
@@ -406,8 +413,9 @@ def test_published_places_read_back_as_themselves() -> None:
 def test_gazetteer_keys_are_what_name_key_computes_today() -> None:
     """The data file is keyed by name_key at build time; a change to name_key needs a rebuild
     (tools/build_places_data.py), which this catches."""
-    from events.rules.places import _gazetteer, name_key
+    from events.rules.gazetteer import _gazetteer
+    from events.rules.names import place_key
 
     keys = _gazetteer().sample_keys(97) + list(_gazetteer().countries)[::7]
     assert keys
-    assert [k for k in keys if name_key(k) != k] == []
+    assert [k for k in keys if place_key(k) != k] == []

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from events.model import Group, Place
-from events.registry.groups import Registry, RegistryGroup, link_key, meetup_slug
+from events.registry.groups import Registry, RegistryGroup
 from events.registry.learn import learn, main_learn, write_registry
+from events.rules.links import link_key, meetup_slug
 
 SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
 

@@ -8,9 +8,10 @@ from importlib import resources
 
 import pytest
 
-from events.model import Agenda, Group, Place, Window
+from events.model import Agenda, Group, Place, ProblemKind, Window
+from events.rules.text import markdown_text
 from events.stages.arrange import arrange
-from events.stages.render import markdown_text, to_data, to_json, to_markdown
+from events.stages.render import to_data, to_json, to_markdown
 
 from .helpers import event
 
@@ -160,7 +161,18 @@ def test_text_that_would_break_the_line_is_neutralised(raw, shown):
 def test_links_that_are_not_http_never_reach_the_block():
     text = block(event(url="javascript:alert(1)", group_url="file:///etc/passwd"))
     assert "javascript:" not in text and "file:" not in text
-    assert "* 2025-11-20 | Berlin, DE | Rust X\n    * **Monthly Meetup**\n" in text
+    bad_title = event(url="javascript:alert(1)", uid="uid-2")
+    assert "* 2025-11-20 | Berlin, DE | [Rust X](https://www.meetup.com/rust-x)\n" in block(
+        bad_title
+    )
+    assert "    * [**Monthly Meetup**](https://www.meetup.com/rust-x)\n" in block(bad_title)
+
+
+def test_an_event_with_no_http_link_at_all_is_left_out_and_said():
+    lonely = event(url="javascript:alert(1)", group_url="file:///etc/passwd")
+    _, listed, problems = arrange([lonely])
+    assert listed == ()
+    assert [(p.kind, p.uid) for p in problems] == [(ProblemKind.NOT_LISTED, "uid-1")]
 
 
 def test_a_link_with_spaces_or_brackets_cannot_end_the_markdown_link_early():
@@ -192,7 +204,7 @@ def test_without_an_event_link_the_title_leads_to_the_group_page():
 def test_every_control_character_and_line_separator_is_neutralised():
     import unicodedata
 
-    from events.stages.render import clean_text
+    from events.rules.text import clean_text
 
     controls = [
         chr(i) for i in range(0x110000) if unicodedata.category(chr(i)) in ("Cc", "Zl", "Zp")

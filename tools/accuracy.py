@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import events  # noqa: E402
-from events.registry.archive import parse_block, read_location  # noqa: E402
+from events.registry.archive import parse_block  # noqa: E402
 from events.registry.learn import learn  # noqa: E402
+from events.rules.places import display, read_location_column  # noqa: E402
 from tests.feedgen import GeneratedFeed, build_feed  # noqa: E402
 from tests.feedgen.block import link_key  # noqa: E402
 
@@ -73,13 +74,13 @@ class Week:
 
 def canonical(location: str) -> str | None:
     """The contract's form of a published location column, or None if it names no one place."""
-    mode, places = read_location(location)
+    mode, places = read_location_column(location)
     if len(places) > 1 or (mode != "online" and not places):
         return None
     if mode == "in-person":
-        return places[0].display
+        return display(places[0])
     word = "Hybrid" if mode == "hybrid" else "Virtual"
-    return f"{word} ({places[0].display})" if places else word
+    return f"{word} ({display(places[0])})" if places else word
 
 
 def expected_lines(text: str, generated: GeneratedFeed, week: Week) -> list[Line]:

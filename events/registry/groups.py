@@ -9,108 +9,30 @@ published it.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from events.model import Group, Place
+from events.rules.gazetteer import country_code, timezone_for
+from events.rules.links import link_key, meetup_slug
+from events.rules.names import name_key, title_words
+from events.rules.wording import is_generic_title
 
-__all__ = [
-    "Registry",
-    "RegistryGroup",
-    "link_key",
-    "meetup_slug",
-    "name_key",
-    "timezone_of",
-]
-
-#: Hosts whose query string is the address itself (dropping it would make every link alike).
-_QUERY_HOSTS = frozenset({"google.com", "calendar.google.com", "youtube.com", "api.lu.ma"})
-_LOCALE = re.compile(r"^[a-z]{2}-[a-z]{2}$")
-#: Meetup paths that are not groups.
-_MEETUP_RESERVED = frozenset({"", "find", "topics", "cities", "pro", "e", "home", "apps", "lp"})
-#: `/<slug>/events/<x>` pages that belong to the group rather than to one event.
-_MEETUP_GROUP_PAGES = frozenset({"", "ical", "past", "calendar", "rss"})
-_SCHEMELESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:[/:]|$)")
+__all__ = ["Registry", "RegistryGroup", "timezone_of", "title_key"]
 
 
-def _split(url: str) -> tuple[str, list[str], str] | None:
-    """(host, path segments, query) with scheme, `www.`, case and trailing slash ignored."""
-    text = url.strip()
-    if not text:
-        return None
-    if "://" not in text:
-        if not _SCHEMELESS.match(text):
-            return None
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.lower().removeprefix("www.")
-    if host == "lu.ma":
-        host = "luma.com"
-    segments = [s for s in parts.path.lower().split("/") if s]
-    query = parts.query.lower() if host in _QUERY_HOSTS else ""
-    return host, segments, query
-
-
-def meetup_slug(url: str) -> str | None:
-    """The group slug of any meetup.com address (group page, event, feed), lower-cased."""
-    split = _split(url)
-    if split is None or not (split[0] == "meetup.com" or split[0].endswith(".meetup.com")):
-        return None
-    segments = split[1]
-    if len(segments) > 1 and _LOCALE.match(segments[0]):
-        segments = segments[1:]  # `/de-DE/rust-zurich/…`
-    if not segments or segments[0] in _MEETUP_RESERVED:
-        return None
-    return segments[0]
-
-
-def link_key(url: str) -> str | None:
-    """The form under which a link is remembered and looked up, or None if it is no web link.
-
-    Scheme, `www.`, case, trailing slash, query and fragment are ignored; `lu.ma` is
-    `luma.com`. Every Meetup page of a group (`/<slug>`, `/<slug>/events/`, the iCal feed,
-    localised paths) is `meetup.com/<slug>`; an event page keeps its id.
-    """
-    split = _split(url)
-    if split is None:
-        return None
-    host, segments, query = split
-    slug = meetup_slug(url)
-    if slug is not None:
-        rest = segments[segments.index(slug) + 1 :]
-        if len(rest) >= 2 and rest[0] == "events" and rest[1] not in _MEETUP_GROUP_PAGES:
-            return f"meetup.com/{slug}/events/{rest[1]}"
-        return f"meetup.com/{slug}"
-    key = "/".join([host, *segments])
-    return f"{key}?{query}" if query else key
-
-
-@lru_cache(maxsize=16384)
-def name_key(name: str) -> str:
-    """A name with case, accents, spacing and punctuation ignored (`&` reads as `and`)."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("&", " and "))
-    return "".join(c for c in decomposed.casefold() if c.isalnum())
+def title_key(title: str) -> str:
+    """A title as the registry remembers it: its folded words."""
+    return " ".join(title_words(title))
 
 
 def timezone_of(place: Place) -> str | None:
-    """The IANA zone of a place, if the places module (written separately) can tell it."""
-    try:
-        from events.rules.places import timezone_for
-    except ImportError:
-        return None
+    """The IANA zone of a place, as the gazetteer tells it."""
     return timezone_for(place.city, place.country, place.state)
 
 
@@ -127,7 +49,7 @@ class RegistryGroup:
     #: Its published titles habitually start with its name (`Rust Vienna - May at …`), so a
     #: SUMMARY starting with the name is a title, unless the name is written twice.
     named_titles: bool = False
-    #: Titles of its recurring events that no other group uses, as name keys: an entry with
+    #: Titles of its recurring events that no other group uses, as `title_key`s: an entry with
     #: no link and no prefix is still recognised by them.
     titles: tuple[str, ...] = ()
     #: (since, name, link, home): how editors showed it from each issue date on (`as_of`).
@@ -212,6 +134,7 @@ class Registry:
         self._by_link: dict[str, RegistryGroup] = {}
         self._by_name: dict[str, RegistryGroup] = {}
         self._by_title: dict[str, RegistryGroup] = {}
+        self._specific: list[tuple[str, RegistryGroup]] | None = None
         recent = sorted(self._groups, key=lambda g: g.last_seen or date.min, reverse=True)
         for tier in (self._pinned, recent):
             for group in tier:
@@ -313,9 +236,34 @@ class Registry:
         return None
 
     def by_title(self, title: str | None) -> RegistryGroup | None:
-        """The one group known to hold recurring events of this title."""
-        key = name_key(title) if title else ""
-        return self._by_title.get(key) if key else None
+        """The one group known to hold events of this title, or of a title that contains it
+        or that it contains (`Rust Hack and Learn` in `Rust Hack and Learn December`); never
+        for a generic title (`Monthly meetup`), nor when two groups would fit."""
+        if not title or is_generic_title(title):
+            return None
+        key = title_key(title)
+        if not key:
+            return None
+        found = self._by_title.get(key)
+        if found is not None:
+            return found
+        padded = f" {key} "
+        owners = {
+            id(group): group
+            for known, group in self._specific_titles()
+            if known in padded or padded in known
+        }
+        return next(iter(owners.values())) if len(owners) == 1 else None
+
+    def _specific_titles(self) -> list[tuple[str, RegistryGroup]]:
+        """The remembered titles of two words or more that are not generic, padded."""
+        if self._specific is None:
+            self._specific = [
+                (f" {key} ", group)
+                for key, group in self._by_title.items()
+                if len(key.split()) >= 2 and not is_generic_title(key)
+            ]
+        return self._specific
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -370,8 +318,8 @@ def _from_config(entry: dict[str, Any]) -> RegistryGroup:
             names.append(alias)
     home = None
     if entry.get("city") and entry.get("country"):
-        country = str(entry["country"]).upper()
-        home = Place(str(entry["city"]), "GB" if country == "UK" else country, entry.get("state"))
+        country = country_code(str(entry["country"])) or str(entry["country"]).upper()
+        home = Place(str(entry["city"]), country, entry.get("state"))
         home = replace(home, timezone=entry.get("timezone") or timezone_of(home))
     return RegistryGroup(
         name=str(entry["name"]),

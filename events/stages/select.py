@@ -1,11 +1,20 @@
-"""Keep what an issue lists: inside the window by local date, not cancelled, each event once."""
+"""Select: keep what an issue lists (CALENDAR.md §2 "Duplicates", §3 "Window") — inside the
+window by local date, not cancelled, about Rust where that is asked, and each event once.
+
+The same event often comes from two sources (the community calendar and its group's Meetup
+feed) or is entered twice. Such copies are one listing, each field from the best copy: the
+group's own feed for the title and the link, whichever copy states the place or the hybrid
+link; every merge is a note, and no copy's warnings are lost.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from events.model import Event, Problem, Window
+from events.model import Event, Problem, ProblemKind, Window
+from events.rules.links import link_key, meetup_event_id
+from events.rules.names import name_key
 
 
 @dataclass(frozen=True)
@@ -16,34 +25,121 @@ class Selection:
     problems: tuple[Problem, ...]
 
 
+def identities(event: Event) -> list[tuple[str, ...]]:
+    """The keys under which two copies are the same event: the same day and the same event
+    link in any of its forms, the same Meetup event, the same UID, or the same group and
+    title."""
+    day = event.date.isoformat()
+    keys: list[tuple[str, ...]] = [("uid", event.uid, day)]
+    if event.url and (key := link_key(event.url)):
+        keys.append(("link", key, day))
+    if event.url and (meetup := meetup_event_id(event.url)):
+        keys.append(("meetup", meetup, day))
+    if event.group is not None and (title := name_key(event.title)):
+        keys.append(("named", name_key(event.group.name), title, day))
+    return keys
+
+
 def select(events: Iterable[Event], window: Window) -> Selection:
     """Window by local dates (a multi-day event still running on the first day stays), drop
-    cancelled entries with a note, and list an event entered twice, or present in two feeds,
-    once: the same event link on the same day, or the same UID on the same day."""
-    kept: list[Event] = []
+    cancelled entries and off-topic ones with a note, and list copies of one event once."""
+    kept: list[list[Event]] = []  # the copies of each event, in order of first appearance
     problems: list[Problem] = []
-    seen: dict[tuple[str, object], int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     for event in events:
         if not window.overlaps(event.date, event.end_date):
             continue
         if event.cancelled:
-            problems.append(_note(event, f"cancelled on {event.date}; left out"))
+            problems.append(
+                _note(event, ProblemKind.CANCELLED, f"cancelled on {event.date}; left out")
+            )
             continue
-        keys = [("uid", event.uid, event.date)]
-        if event.url:
-            keys.append(("url", event.url.rstrip("/").casefold(), event.date))
-        index = next((seen[k] for k in keys if k in seen), None)
+        if not event.about_rust:
+            problems.append(_note(event, ProblemKind.NOT_ABOUT_RUST, "not about Rust; left out"))
+            continue
+        keys = identities(event)
+        index = next((seen[k] for k in keys if k in seen and _same(kept[seen[k]], event, k)), None)
         if index is None:
-            for key in keys:
-                seen[key] = len(kept)
-            kept.append(event)
-            continue
-        if len(event.problems) < len(kept[index].problems):
-            kept[index] = event
+            index = len(kept)
+            kept.append([event])
+        else:
+            kept[index].append(event)
         for key in keys:
             seen.setdefault(key, index)
-    return Selection(tuple(kept), tuple(problems))
+    merged = []
+    for copies in kept:
+        event = merge(copies)
+        merged.append(event)
+        if len(copies) > 1:
+            kind = (
+                ProblemKind.MERGED if len({e.feed for e in copies}) > 1 else ProblemKind.DUPLICATE
+            )
+            where = ", ".join(_copy(e) for e in copies)
+            problems.append(_note(event, kind, f"{len(copies)} copies listed once ({where})"))
+    return Selection(tuple(merged), tuple(problems))
 
 
-def _note(event: Event, message: str) -> Problem:
-    return Problem(event.feed, message, event.uid, event.title)
+def _same(copies: list[Event], event: Event, key: tuple[str, ...]) -> bool:
+    """Whether a key shared with earlier copies makes `event` one of them. The same group,
+    day and title only count across feeds, and not for two different event links: one feed
+    may well hold two sessions of one title on one day."""
+    if key[0] != "named":
+        return True
+    return all(
+        other.feed != event.feed
+        and not (other.url and event.url and link_key(other.url) != link_key(event.url))
+        for other in copies
+    )
+
+
+def _copy(event: Event) -> str:
+    return f"{event.feed} {event.uid}"
+
+
+def _rank_title(event: Event) -> tuple[int, int]:
+    """The group's own feed knows its title and link best; then the copy with fewer doubts."""
+    return (0 if event.from_group_feed else 1, len(event.problems))
+
+
+def _knows_place(event: Event) -> bool:
+    return event.place is not None and not any(
+        p.kind is ProblemKind.PLACE_NOT_UNDERSTOOD for p in event.problems
+    )
+
+
+def merge(copies: list[Event]) -> Event:
+    """One event from its copies: title, link and group from the best copy, the place from a
+    copy that states it (a hybrid one first)."""
+    if len(copies) == 1:
+        return copies[0]
+    best = min(copies, key=_rank_title)
+    placed = [e for e in copies if _knows_place(e)]
+    where = next((e for e in placed if e.mode == "hybrid"), placed[0] if placed else best)
+    problems = tuple(
+        dict.fromkeys(
+            p
+            for e in copies
+            for p in e.problems
+            if (e is best or p.kind not in _TITLE_KINDS)
+            and (e is where or p.kind is not ProblemKind.PLACE_NOT_UNDERSTOOD)
+        )
+    )
+    sources = tuple(dict.fromkeys(s for e in [best, *copies] for s in (e.sources or (e.feed,))))
+    return replace(best, mode=where.mode, place=where.place, problems=problems, sources=sources)
+
+
+#: Problems about what the best copy gives: another copy's doubts there no longer apply.
+_TITLE_KINDS = frozenset(
+    {
+        ProblemKind.NO_EVENT_LINK,
+        ProblemKind.NO_GROUP,
+        ProblemKind.GROUP_GUESSED,
+        ProblemKind.GROUP_UNKNOWN,
+        ProblemKind.NO_GROUP_LINK,
+        ProblemKind.NO_TITLE,
+    }
+)
+
+
+def _note(event: Event, kind: ProblemKind, message: str) -> Problem:
+    return Problem(kind, event.feed, message, event.uid, event.title)

@@ -1,52 +1,42 @@
-"""Read one occurrence the way an editor does: title, event link, group, place, mode, local date.
+"""Understand: read one occurrence the way an editor does (CALENDAR.md §2) — title, event link,
+group, online or hybrid, place, local date.
 
-This is the stage that replaces the editors' manual work, so every rule of CALENDAR.md §2 is
-here (link shapes live in links.py, addresses in places.py, known groups in registry.py), and
-whatever cannot be read is said as a Problem on the event instead of being guessed silently.
+The vocabulary is `events.rules` (links, wording, places, dates, the Google page of an entry)
+and the registry; this stage only decides in which order the entry's evidence counts. The
+entry's own evidence beats anything remembered: its feed's owner, the hosts it names with
+their links, the group its event link belongs to, its group prefix, then names in its words;
+a remembered title only names a group when nothing of the entry does, and that is reported as
+the guess it is. Whatever a listing needs and the entry lacks is chosen as an editor would and
+said in a Problem naming the entry, so every event can be listed in the two-line form.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import urlsplit
 
-from events.model import Event, Group, Mode, Occurrence, Place, Problem
-from events.registry.groups import Registry, RegistryGroup, name_key
+from events.model import Event, Group, Mode, Occurrence, Place, Problem, ProblemKind
+from events.registry import Registry, RegistryGroup
 from events.rules import links as L
-from events.rules.places import online_home, parse_location
-
-_CANCELLED = re.compile(
-    r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|annul[ée]e?)\s*[\])]?\s*[:\-–—|!]*\s*", re.IGNORECASE
+from events.rules.dates import local_days
+from events.rules.google import embed_page, event_page
+from events.rules.html import read_description
+from events.rules.names import name_key
+from events.rules.places import explain_location, parse_display
+from events.rules.wording import (
+    about_rust,
+    cancelled_title,
+    hosts_in_words,
+    is_cancelled_status,
+    joined_names,
+    looks_like_group_name,
+    prefix_splits,
+    read_location_words,
+    says_hybrid,
 )
-_ONLINE_LOCATION = re.compile(
-    r"^(?:(?:online|virtual|remote|internet|web)(?:\s+(?:event|only|meetup|meeting))?"
-    r"|(?:on\s+)?(?:zoom|jitsi|discord|twitch|youtube|google\s+meet|(?:microsoft\s+)?teams|webex"
-    r"|whereby|gather(?:\.town)?|crowdcast|streamyard)(?:\s+(?:meeting|call|stream|server|live))?"
-    r"|live\s*stream|webinar|tbd\s+online)$",
-    re.IGNORECASE,
-)
-_ONLINE_WITH_PLACE = re.compile(r"^(?:online|virtual)(?:\s+event)?\s*[(\[](.+)[)\]]\s*$", re.I)
-_HYBRID_LOCATION = re.compile(
-    r"^\s*hybrid\b(?:\s+event)?\s*[:\-–—(]?\s*(.*?)\)?\s*$"
-    r"|^(.*?)\s*(?:[(\[]\s*hybrid\s*[)\]]|[-–—,]\s*hybrid(?:\s+event)?)\s*$"
-    r"|^(.*?)\s*(?:[+&/]|\band\b|\bund\b|\bet\b|\by\b)\s*(?:online|virtual|zoom|live\s*stream)\s*$",
-    re.IGNORECASE,
-)
-_HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
-_PREFIX_SEPARATORS = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
 
-
-@lru_cache(maxsize=512)
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+Note = tuple[ProblemKind, str]
 
 
 @dataclass(frozen=True)
@@ -60,37 +50,58 @@ class _Candidate:
 
 def understand(occ: Occurrence, registry: Registry) -> Event:
     """Turn one occurrence into an Event, listing on it whatever could not be understood."""
-    problems: list[str] = []
+    notes: list[Note] = []
     summary = " ".join(occ.summary.split())
-    cancelled = occ.status == "CANCELLED"
-    if _CANCELLED.match(summary):
-        cancelled = True
-        summary = _CANCELLED.sub("", summary, count=1)
+    cancelled = is_cancelled_status(occ.status)
+    on_topic = not occ.feed.rust_only or about_rust(occ.summary, occ.description)
+    if (rest := cancelled_title(summary)) is not None:
+        cancelled, summary = True, rest.strip()
 
     found = L.find_links(occ.description)
-    if occ.location and L.is_http(occ.location.strip()):
-        found.append(L.Link(L.unwrap(occ.location.strip()), "", ""))
+    location = " ".join(occ.location.split())
+    if L.is_http(location):
+        found.append(L.Link(L.unwrap(location), "", ""))
     event_url = _event_link(occ.url, found)
 
-    groups, title = _groups_and_title(occ, summary, found, event_url, registry, problems)
+    groups, title, linked = _groups_and_title(occ, summary, found, event_url, registry, notes)
     primary = groups[0] if groups else None
-
-    mode, place = _mode_and_place(occ, found, primary, problems)
+    mode, place = _mode_and_place(occ, location, found, primary, notes)
     if primary and primary.home is None and place and registry.by_name(primary.name) is None:
         # a group the registry does not know is at home where it meets (the JSON says so)
         groups = (Group(primary.name, primary.url, place), *groups[1:])
+        primary = groups[0]
+    groups = _with_links(occ, groups, event_url, notes)
 
     if event_url is None:
-        if primary and primary.url:  # the block links the title to the group page instead
-            problems.append("no event link; the group's page is linked instead")
+        # the group page the entry itself links stands for the event, as TWIR shows it
+        event_url = None if linked else event_page(occ.uid, occ.calendar_id)
+        if event_url:
+            notes.append((ProblemKind.NO_EVENT_LINK, "no event link; its calendar page is linked"))
         else:
-            problems.append("no event link")
+            notes.append((ProblemKind.NO_EVENT_LINK, "no event link; the group's page is linked"))
     if not title:
-        title = summary or "(untitled)"
+        title = summary or (primary.name if primary else "") or "Event"
         if not summary:
-            problems.append("no title")
+            notes.append((ProblemKind.NO_TITLE, f"no title; shown as {title!r}"))
 
-    start, first, last = _local_dates(occ, mode, place, primary, problems)
+    home = primary.home if primary else None
+    when = local_days(
+        occ.start,
+        occ.end,
+        mode=mode,
+        place=place,
+        home=home,
+        tzid=occ.tzid,
+        calendar_tz=occ.calendar_tz,
+    )
+    if when.zone_guessed:
+        notes.append(
+            (
+                ProblemKind.NO_TIME_ZONE,
+                f"no time zone for the place or the group: the date is the one in "
+                f"{when.zone_guessed}",
+            )
+        )
     return Event(
         uid=occ.uid,
         feed=occ.feed.name,
@@ -99,11 +110,14 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         groups=groups,
         mode=mode,
         place=place,
-        start=start,
-        date=first,
-        end_date=last,
+        start=when.start,
+        date=when.first,
+        end_date=when.last,
         cancelled=cancelled,
-        problems=tuple(Problem(occ.feed.name, p, occ.uid, occ.summary) for p in problems),
+        about_rust=on_topic,
+        from_group_feed=bool(occ.feed.group or occ.feed.group_url),
+        problems=tuple(Problem(kind, occ.feed.name, m, occ.uid, occ.summary) for kind, m in notes),
+        sources=(occ.feed.name,),
     )
 
 
@@ -125,54 +139,27 @@ def _event_link(url: str | None, found: list[L.Link]) -> str | None:
             L.is_meeting_link(link.url)
             or L.is_noise(link.url)
             or L.is_labelled_group_link(link)
-            or _is_group_page(link.url)
+            or L.is_group_page(link.url)
         ):
             continue
         return link.url
     return None
 
 
-def _is_group_page(url: str) -> bool:
-    """A platform page of a whole group (Meetup group, Eventbrite organiser)."""
-    if L.meetup_group_page(url) and not L.is_event_page(url):
-        return True
-    return L.host_of(url).startswith("eventbrite.") and "/o/" in url
-
-
 # -- group and title -------------------------------------------------------------------------
 
 
 def _registry_by_link(registry: Registry, url: str) -> RegistryGroup | None:
-    """A registry group for `url`, trying shorter paths for a group's own site
-    (`rust-augsburg.github.io/meetup/Meetup_16.html` belongs to `…/meetup`)."""
+    """The registry group a link belongs to, trying the pages above it on a group's own site
+    (`fosdem.org/2023/…` is FOSDEM's)."""
     record = registry.by_link(url)
-    if record is not None or L.host_of(url) in ("meetup.com", "lu.ma", "luma.com"):
+    if record is not None:
         return record
-    if L.host_of(url).startswith("eventbrite.") or L.is_meeting_link(url):
-        return None
-    head, _, _ = url.partition("?")
-    parts = head.rstrip("/").split("/")
-    while len(parts) > 3:  # down to the site's root: `fosdem.org/2023/…` is FOSDEM's
-        parts.pop()
-        record = registry.by_link("/".join(parts))
+    for key in L.parent_keys(url):
+        record = registry.by_link(key)
         if record is not None:
             return record
     return None
-
-
-def _prefixes(summary: str) -> list[tuple[str, str]]:
-    """Every way to read `summary` as `<group><separator><title>`."""
-    out = []
-    m = re.match(r"^\s*\[([^\]]+)\]\s*[:\-–—|]?\s*(.+)$", summary)
-    if m:
-        out.append((m.group(1).strip(), m.group(2).strip()))
-    splits = []
-    for sep in _PREFIX_SEPARATORS.finditer(summary):
-        left, right = summary[: sep.start()].strip(), summary[sep.end() :].strip()
-        if left and right:
-            splits.append((left, right))
-    # the longest name first: `Rust en Español | Rust Argentina: …` is one group's name
-    return out + sorted(splits, key=lambda lr: -len(lr[0]))
 
 
 def _names_of(candidate: _Candidate) -> set[str]:
@@ -184,47 +171,56 @@ def _names_of(candidate: _Candidate) -> set[str]:
     return keys
 
 
-_GROUP_JOINS = re.compile(r"\s*(?:&|\+|,|\||/|\band\b|\bx\b|\bwith\b)\s*", re.IGNORECASE)
-_HOSTED_TEXT = re.compile(r"\b(co-?)?hosted\s+(?:by|with)\s+([^<>\n:.;!?()]+)", re.IGNORECASE)
-
-
 def _known_groups(registry: Registry, text: str) -> list[RegistryGroup]:
     """The known group `text` names, or the known groups it joins (`A & B`, `A x B`), else []."""
     record = registry.by_name(text)
     if record is not None:
         return [record]
-    parts = [part for part in _GROUP_JOINS.split(text) if part]
+    parts = joined_names(text)
     found = [registry.by_name(part) for part in parts]
     if len(parts) > 1 and all(found):
-        return list(dict.fromkeys(found))  # type: ignore[arg-type]
+        return list(dict.fromkeys(r for r in found if r is not None))
     return []
 
 
 def _hosts_in_text(registry: Registry, description: str, *, partners: bool) -> list[RegistryGroup]:
     """Known groups a description names as hosts in words, without a link (`Hosted by Rust
     Girona and Silicon Girona`); with `partners`, those it names as co-hosts."""
-    lines = re.sub(r"(?i)<(?:br|/?p|/?div|/?li|/?ul|/?ol)\b[^>]*>", "\n", description)
-    text = L.unescape(re.sub(r"<[^>]+>", "", lines))
+    text = read_description(description[: L.MAX_DESCRIPTION]).text
     found: list[RegistryGroup] = []
-    for match in _HOSTED_TEXT.finditer(text):
-        if bool(match.group(1)) != partners:
+    for cohost, names in hosts_in_words(text):
+        if cohost != partners:
             continue
-        for part in _GROUP_JOINS.split(match.group(2).strip()):
-            record = registry.by_name(part) or registry.by_name_prefix(part)
+        for name in names:
+            record = registry.by_name(name) or registry.by_name_prefix(name)
             if record is not None and record not in found:
                 found.append(record)
     return found
 
 
-def _looks_like_group_name(text: str) -> bool:
-    """A prefix that could be a group's name rather than the first half of a title."""
-    words = text.split()
-    return (
-        0 < len(words) <= 6
-        and "#" not in text
-        and not re.search(r"\d", text)
-        and not text.endswith((".", "?", "!"))
-    )
+_PLATFORM_HOSTS = ("meetup.com", "lu.ma", "luma.com", "eventbrite.", "hasgeek.com", "google.com")
+_YEAR = re.compile(r"\s*(?:'\d\d|\b(?:19|20)\d\d\b)\s*")
+
+
+def _guessed_name(slug: str) -> str:
+    """A readable name from a Meetup urlname (`rust-krakow` → `Rust Krakow`), a guess the
+    event page usually corrects."""
+    words = re.split(r"[-_\s]+", slug)
+    return " ".join(w if w.isupper() else w.capitalize() for w in words if w)
+
+
+def _site_root(url: str) -> str | None:
+    """The root of a conference's own site (`https://rustconf.com/`), not of a platform's."""
+    host = L.host_of(url)
+    if not host or L.is_meeting_link(url) or L.is_noise(url):
+        return None
+    if any(host == p or host.endswith("." + p) or host.startswith(p) for p in _PLATFORM_HOSTS):
+        return None
+    parts = urlsplit(url)
+    labels = parts.netloc.split(".")
+    if len(labels) >= 3 and any(c.isdigit() for c in labels[0]):
+        labels = labels[1:]  # `2023.rustnl.org`: the conference, not its year
+    return f"{parts.scheme}://{'.'.join(labels)}/"
 
 
 def _groups_and_title(
@@ -233,8 +229,10 @@ def _groups_and_title(
     found: list[L.Link],
     event_url: str | None,
     registry: Registry,
-    problems: list[str],
-) -> tuple[tuple[Group, ...], str]:
+    notes: list[Note],
+) -> tuple[tuple[Group, ...], str, bool]:
+    """The entry's groups, its title without a prefix naming them, and whether the entry
+    itself linked the first group's page."""
     candidates: list[_Candidate] = []
 
     def add(record: RegistryGroup | None, name: str | None, url: str | None, linked: bool) -> None:
@@ -256,164 +254,176 @@ def _groups_and_title(
                 return
         candidates.append(_Candidate(group, record, linked))
 
-    # 1. a single group's feed is that group's
-    if occ.feed.group:
-        record = registry.by_name(occ.feed.group)
-        add(record, occ.feed.group, occ.feed.group_url, bool(occ.feed.group_url))
-    # 2. the groups the entry introduces as hosts ("Hosted by …: url"); else the group whose
-    # platform page holds the event, unless the SUMMARY names another known group
+    def guessed(why: str) -> None:
+        if candidates:
+            notes.append((ProblemKind.GROUP_GUESSED, f"group {candidates[0].group.name!r} {why}"))
+
+    own_feed = bool(occ.feed.group or occ.feed.group_url)
+    prefixes = prefix_splits(summary)
     labelled = [lk for lk in found if L.is_labelled_group_link(lk)]
     partners = [lk for lk in labelled if L.is_cohost_link(lk)]
     hosts = [lk for lk in labelled if lk not in partners]
-    prefixes = _prefixes(summary)
 
     def add_labelled(link: L.Link) -> None:
         name = L.label_name(link)
         record = (registry.by_name(name) if name else None) or _registry_by_link(registry, link.url)
         add(record, name, link.url, True)
 
+    # 1. a single group's feed is that group's, named as the registry names it
+    if own_feed:
+        record = registry.by_name(occ.feed.group) or registry.by_link(occ.feed.group_url)
+        name = occ.feed.group or occ.calendar_name
+        if record is None and not name and occ.feed.group_url:
+            slug = L.meetup_slug(occ.feed.group_url)
+            name = _guessed_name(slug) if slug else None
+        add(record, name, None if record else occ.feed.group_url, False)
+    # 2. the hosts the entry introduces with their pages ("Hosted by …: url")
     for link in hosts:
         add_labelled(link)
+    # 3. the known group whose page holds the event, unless the prefix names another one
     if event_url and not candidates:
         record = _registry_by_link(registry, event_url)
         named = next(filter(None, (registry.by_name(left) for left, _ in prefixes)), None)
         add(named if named is not None and record is not None else record, None, None, False)
-    # 3. bare group pages of known groups that the entry links
-    # 3. a bare page of a known group: the group when none is known yet, else its new page
+    # 4. a bare page of a known group: the group when none is known yet, else its new page
     for link in found:
-        if link in labelled or link.url == event_url or not _is_group_page(link.url):
+        if link in labelled or link.url == event_url or not L.is_group_page(link.url):
             continue
         record = registry.by_link(link.url)
         if record is None or (candidates and not any(c.record is record for c in candidates)):
             continue
         add(record, None, link.url, True)
-    # 4. the SUMMARY prefix (one group, or several: `Rust Girona & Silicon Girona: …`), groups
-    # the text names as hosts, a title only one group uses, the organiser's name
+    # 5. the SUMMARY prefix (one group, or several: `Rust Girona & Silicon Girona: …`)
     for left, _ in prefixes:
-        named = _known_groups(registry, left)
-        if named and (not candidates or candidates[0].record in named):
-            for record in named:
+        named_groups = _known_groups(registry, left)
+        if named_groups and (not candidates or candidates[0].record in named_groups):
+            for record in named_groups:
                 add(record, None, None, False)
             break
+    # 6. groups the text names as hosts in words, the organiser
     if not candidates:
         for record in _hosts_in_text(registry, occ.description, partners=False):
             add(record, None, None, False)
+    if not candidates and occ.organizer:
+        add(registry.by_name(occ.organizer), None, None, False)
+    # 7. the Meetup group of the event link, which the registry does not know
+    if not candidates and event_url and (page := L.meetup_group_page(event_url)):
+        shortest = sorted(prefixes, key=lambda lr: len(lr[0]))
+        name = next((left for left, _ in shortest if looks_like_group_name(left)), None)
+        add(None, name or _guessed_name(page.rsplit("/", 1)[1]), page, True)
+        if not name:
+            guessed("named after the Meetup address of its event link")
+    # 8. a known name opening the title (`Rust Girona Hack & Learn 12 2025`)
+    if not candidates:
+        add(registry.by_name_prefix(summary), None, None, False)
+    # 9. a title only one group has used (the same title, or one holding it): a guess
     if not candidates:
         for text in (summary, *(right for _, right in prefixes)):
             record = registry.by_title(text)
             if record is not None:
                 add(record, None, None, False)
+                guessed(f"recognised by its title {text!r} alone")
                 break
-    if not candidates and occ.organizer:
-        add(registry.by_name(occ.organizer), None, None, False)
-    if not candidates:  # `Rust Girona Hack & Learn 12 2025`
-        add(registry.by_name_prefix(summary), None, None, False)
-    # 5. a group the registry does not know: named by the prefix, paged by its Meetup slug
+    # 10. a group the registry does not know, named by the prefix
     if not candidates:
         shortest = sorted(prefixes, key=lambda lr: len(lr[0]))
-        name = next((left for left, _ in shortest if _looks_like_group_name(left)), None)
-        page = L.meetup_group_page(event_url) if event_url else None
+        name = next((left for left, _ in shortest if looks_like_group_name(left)), None)
         if name:
-            add(None, name, page, bool(page))
-    # 6. partners come after the host
+            add(None, name, None, False)
+    # 11. a conference is its own group: its site's root, named by its title
+    if not candidates and event_url and (root := _site_root(event_url)):
+        add(None, _YEAR.sub(" ", summary).strip(" -–—:|") or summary, root, False)
+        guessed("taken for a conference on its own site")
+    # partners come after the host
     for link in partners:
         add_labelled(link)
     if candidates:
         for record in _hosts_in_text(registry, occ.description, partners=True):
             add(record, None, None, False)
+    # 12. nothing names a group: the calendar itself stands for it
     if not candidates:
-        problems.append("no group")
+        name = occ.calendar_name or occ.feed.name
+        page = embed_page(occ.calendar_id) if occ.calendar_id else None
+        add(None, name, page, False)
+        notes.append((ProblemKind.NO_GROUP, f"no group; listed under the calendar {name!r}"))
     elif candidates[0].record is None:
-        problems.append("group not in the registry")
-    if candidates and not candidates[0].group.url:
-        problems.append("no link for the group")
+        notes.append((ProblemKind.GROUP_UNKNOWN, "group not in the registry"))
 
     title = summary
-    if candidates:
-        keys = set().union(*(_names_of(c) for c in candidates))
-        records = [c.record for c in candidates]
-        for left, right in prefixes:
-            named = _known_groups(registry, left)
-            if name_key(left) in keys or (named and all(r in records for r in named)):
-                title = right
-                break
-        record = candidates[0].record
-        # a group whose titles start with its name loses only a name written twice
-        if (
-            record is not None
-            and record.named_titles
-            and title != summary
-            and not any(name_key(title).startswith(key) for key in keys)
-        ):
-            title = summary
-    return tuple(c.group for c in candidates), title
+    groups = tuple(c.group for c in candidates)
+    if own_feed:
+        return groups, title, candidates[0].linked  # Meetup shows the title as it is
+    keys = set().union(*(_names_of(c) for c in candidates))
+    records = [c.record for c in candidates]
+    for left, right in prefixes:
+        named_groups = _known_groups(registry, left)
+        if name_key(left) in keys or (named_groups and all(r in records for r in named_groups)):
+            title = right
+            break
+    record = candidates[0].record
+    # a group whose titles start with its name loses only a name written twice
+    if (
+        record is not None
+        and record.named_titles
+        and title != summary
+        and not any(name_key(title).startswith(key) for key in keys)
+    ):
+        title = summary
+    return groups, title, candidates[0].linked
+
+
+def _with_links(
+    occ: Occurrence, groups: tuple[Group, ...], event_url: str | None, notes: list[Note]
+) -> tuple[Group, ...]:
+    """Every group with a page to link: its own, else the Meetup group of the event link,
+    else the calendar's page, else the event link itself; each choice reported."""
+    out = []
+    for index, group in enumerate(groups):
+        if group.url and L.is_http(group.url):
+            out.append(group)
+            continue
+        page = (event_url and L.meetup_group_page(event_url)) or None
+        if page is None and occ.calendar_id:
+            page = embed_page(occ.calendar_id)
+        if page is None and L.is_http(occ.feed.source):
+            page = occ.feed.source
+        page = page or event_url
+        if index == 0:
+            where = f"; {page} is linked" if page else ""
+            notes.append((ProblemKind.NO_GROUP_LINK, f"no link for the group{where}"))
+        out.append(Group(group.name, page, group.home))
+    return tuple(out)
 
 
 # -- mode and place --------------------------------------------------------------------------
 
 
 def _mode_and_place(
-    occ: Occurrence, found: list[L.Link], group: Group | None, problems: list[str]
+    occ: Occurrence, location: str, found: list[L.Link], group: Group | None, notes: list[Note]
 ) -> tuple[Mode, Place | None]:
-    location = " ".join(occ.location.split())
     home = group.home if group else None
-    lowered = location.casefold().strip(" .")
-    if not location or _ONLINE_LOCATION.match(lowered) or L.is_http(location):
+    words = read_location_words(location)
+    if words.mode == "online":
+        if words.place and home is None:
+            return "online", parse_display(words.place) or explain_location(words.place)[0]
         return "online", home
-    m = _ONLINE_WITH_PLACE.match(location)
-    if m:
-        return "online", home or online_home(location)
-    mode: Mode = "in-person"
-    m = _HYBRID_LOCATION.match(location)
-    if m:
-        mode, location = "hybrid", next(g for g in m.groups() if g is not None)
-    elif _HYBRID_WORD.search(occ.description) or any(L.is_meeting_link(link.url) for link in found):
+    mode: Mode = "hybrid" if words.mode == "hybrid" else "in-person"
+    if mode == "in-person" and (
+        any(L.is_meeting_link(link.url) for link in found)
+        or says_hybrid(read_description(occ.description[: L.MAX_DESCRIPTION]).text)
+    ):
         mode = "hybrid"
-    place = parse_location(location) if location else None
+    place, reason = explain_location(words.place) if words.place else (None, "no place given")
     if place is None:
         if home is not None:
-            problems.append(f"place not understood: {location!r}; the group's home is shown")
-            return mode, home
-        problems.append(f"place not understood: {location!r}")
-    return mode, place
-
-
-# -- local dates -----------------------------------------------------------------------------
-
-
-def _local_dates(
-    occ: Occurrence, mode: Mode, place: Place | None, group: Group | None, problems: list[str]
-) -> tuple[datetime | date, date, date]:
-    """The local start and the first and last local days, in the zone where the event happens."""
-    start, end = occ.start, occ.end
-    if not isinstance(start, datetime):
-        last = start
-        if isinstance(end, date) and not isinstance(end, datetime) and end > start:
-            last = end - timedelta(days=1)
-        return start, start, last
-    if start.tzinfo is None:  # floating: already local
-        local_start = start
-        local_end = end if isinstance(end, datetime) and end.tzinfo is None else None
-    else:
-        zones = []
-        if mode != "online" and place is not None:
-            zones.append(place.timezone)
-        if group is not None and group.home is not None:
-            zones.append(group.home.timezone)
-        zones.append(occ.tzid)
-        zone = next((z for z in map(_zone, zones) if z is not None), None)
-        if zone is None:
-            # the calendar's own zone says nothing about where the event happens: say so
-            # when the day depends on it
-            zone = _zone(occ.calendar_tz) or ZoneInfo("UTC")
-            if start.astimezone(zone).date() != start.astimezone(UTC).date():
-                problems.append(
-                    f"no time zone for the place or the group: the date is the one in {zone.key}"
+            notes.append(
+                (
+                    ProblemKind.PLACE_NOT_UNDERSTOOD,
+                    f"place not understood: {location!r} ({reason}); the group's home is shown",
                 )
-        local_start = start.astimezone(zone)
-        local_end = end.astimezone(zone) if isinstance(end, datetime) and end.tzinfo else None
-    first = local_start.date()
-    last = first
-    if local_end is not None and local_end - local_start >= timedelta(days=1):
-        last = (local_end - timedelta(microseconds=1)).date()
-    return local_start, first, last
+            )
+            return mode, home
+        notes.append(
+            (ProblemKind.PLACE_NOT_UNDERSTOOD, f"place not understood: {location!r} ({reason})")
+        )
+    return mode, place

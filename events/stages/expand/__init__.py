@@ -26,11 +26,25 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from events import model
+from events.rules import google
 
 #: Properties whose breakage makes it impossible to know when an event happens.
 TIMING_PROPERTIES = frozenset(
     {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 )
+
+
+@dataclass(frozen=True)
+class _About:
+    """What the calendar says of itself, carried on each of its occurrences."""
+
+    timezone: str | None
+    name: str | None
+    google_id: str | None
+
+
+def _failed(spec: model.FeedSpec, message: str) -> model.Problem:
+    return model.Problem(model.ProblemKind.NOT_A_CALENDAR, spec.name, message)
 
 
 @dataclass(frozen=True)
@@ -91,21 +105,35 @@ def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: dateti
     try:
         calendar = icalendar.Calendar.from_ical(body)
     except Exception as error:  # icalendar raises ValueError and friends on non-calendars
-        return Expansion((), (model.Problem(spec.name, f"not an iCalendar feed: {_short(error)}"),))
+        return Expansion((), (_failed(spec, f"not an iCalendar feed: {_short(error)}"),))
     if calendar.name != "VCALENDAR":
-        return Expansion((), (model.Problem(spec.name, "not an iCalendar feed: no VCALENDAR"),))
+        return Expansion((), (_failed(spec, "not an iCalendar feed: no VCALENDAR"),))
     if str(calendar.get("CALSCALE", "GREGORIAN")).upper() != "GREGORIAN":
-        return Expansion((), (model.Problem(spec.name, "only Gregorian calendars are supported"),))
+        scale = _text(calendar.get("CALSCALE"))
+        return Expansion(
+            (), (_failed(spec, f"CALSCALE:{scale}: only Gregorian calendars are read"),)
+        )
 
     calendar_tz = _text(calendar.get("X-WR-TIMEZONE")) or None
+    calendar_name = _text(calendar.get("X-WR-CALNAME")).strip() or None
+    calendar_id = google.calendar_id(spec.source, body)
+    if calendar_id is None and b"PRODID:-//Google Inc" in body[:4096]:
+        calendar_id = google.COMMUNITY_CALENDAR_ID  # a saved export: the one calendar TWIR reads
+    about = _About(calendar_tz, calendar_name, calendar_id)
     zones = _written_zones(calendar)
     components, failures = expand_calendar(calendar, start, stop)
     occurrences = sorted(
-        (_occurrence(spec, component, zones, calendar_tz) for component in components),
+        (_occurrence(spec, component, zones, about) for component in components),
         key=order_key,
     )
     problems = tuple(
-        model.Problem(spec.name, f"cannot expand this entry: {reason}", uid=uid, summary=summary)
+        model.Problem(
+            model.ProblemKind.UNREADABLE_ENTRY,
+            spec.name,
+            f"cannot expand this entry: {reason}",
+            uid=uid,
+            summary=summary,
+        )
         for uid, summary, reason in failures
     )
     return Expansion(tuple(occurrences), problems)
@@ -231,7 +259,7 @@ def _occurrence(
     spec: model.FeedSpec,
     component: Any,
     zones: dict[tuple[str, object], str | None],
-    calendar_tz: str | None,
+    about: _About,
 ) -> model.Occurrence:
     """One occurrence as recurring-ical-events produced it, as plain values."""
     uid = _text(component.get("UID"))
@@ -252,7 +280,9 @@ def _occurrence(
         status=_text(component.get("STATUS")).strip().upper() or None,
         organizer=_organizer(component.get("ORGANIZER")),
         tzid=tzid,
-        calendar_tz=calendar_tz,
+        calendar_tz=about.timezone,
+        calendar_name=about.name,
+        calendar_id=about.google_id,
     )
 
 

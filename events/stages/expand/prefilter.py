@@ -165,8 +165,9 @@ def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1
             # Group by UID, keyed generously (merging groups only ever keeps more): UIDs that
             # icalendar reads as equal differ at most in folds, escapes and the case of \N.
             # A VEVENT without UID is a series of its own, as in recurring-ical-events.
-            key = object() if uid is None else uid.translate(None, _UID_NOISE).lower()
-            if shares > 1 and (0 if uid is None else crc32(key) % shares) != share:
+            folded = b"" if uid is None else uid.translate(None, _UID_NOISE).lower()
+            key: object = object() if uid is None else folded
+            if shares > 1 and (0 if uid is None else crc32(folded) % shares) != share:
                 continue  # another process's
             entry = new_entry(
                 (begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
@@ -247,6 +248,7 @@ def _plainly_apart(
     recurrence = entry.recurrence
     if start > high_day:
         return recurrence is None or recurrence > high_day
+    last: bytes | None
     if entry.rule is None:
         last = entry.finish or start
         if last < start:
@@ -446,7 +448,7 @@ def _duration(value: bytes) -> float:
     if match is None or value.strip().upper() in (b"P", b"+P", b"-P"):
         raise _Unsure(f"unreadable duration {value!r}")
     sign, weeks, days, hours, minutes, seconds = match.groups()
-    total = int(weeks or 0) * 7 + int(days or 0)
+    total: float = int(weeks or 0) * 7 + int(days or 0)
     total += (int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)) / 86400
     return -total if sign == b"-" else total
 

@@ -1,0 +1,85 @@
+"""Dates (CALENDAR.md §2 "Time"; §3 for the issue date): the local date where an event happens,
+and the Wednesday an issue comes out. (The window itself is `model.Window.of_weeks`.)
+
+The published date is the venue's local date, or the group's home date for an online event: a
+Seattle meetup at 18:30 on Tuesday arrives as `…T013000Z` Wednesday and is published on Tuesday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from events.model import Mode, Place
+
+
+def next_issue_date(today: date | None = None) -> date:
+    """TWIR comes out on Wednesdays: the next Wednesday on or after `today`."""
+    today = today or date.today()
+    return today + timedelta(days=(2 - today.weekday()) % 7)
+
+
+@lru_cache(maxsize=512)
+def zone(name: str | None) -> ZoneInfo | None:
+    """The IANA zone of that name, or None for no name or one the database does not know."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class LocalDays:
+    """When an event happens where it happens: its local start and first and last days."""
+
+    start: datetime | date
+    first: date
+    last: date
+    zone_guessed: str | None = None  # the calendar's zone, when only it decided the date
+
+
+def local_days(
+    start: datetime | date,
+    end: datetime | date | None,
+    *,
+    mode: Mode,
+    place: Place | None,
+    home: Place | None,
+    tzid: str | None,
+    calendar_tz: str | None,
+) -> LocalDays:
+    """Date an occurrence in the zone where it happens: the venue's (in person, hybrid), the
+    group's home (online), the TZID it was written in, else the calendar's own zone, which is
+    reported when it changes the day."""
+    if not isinstance(start, datetime):
+        last = start
+        if isinstance(end, date) and not isinstance(end, datetime) and end > start:
+            last = end - timedelta(days=1)  # an all-day DTEND is exclusive
+        return LocalDays(start, start, last)
+    guessed = None
+    if start.tzinfo is None:  # floating: already local
+        local_start = start
+        local_end = end if isinstance(end, datetime) and end.tzinfo is None else None
+    else:
+        names = []
+        if mode != "online" and place is not None:
+            names.append(place.timezone)
+        if home is not None:
+            names.append(home.timezone)
+        names.append(tzid)
+        found = next((z for z in map(zone, names) if z is not None), None)
+        if found is None:
+            found = zone(calendar_tz) or ZoneInfo("UTC")
+            if start.astimezone(found).date() != start.astimezone(UTC).date():
+                guessed = found.key
+        local_start = start.astimezone(found)
+        local_end = end.astimezone(found) if isinstance(end, datetime) and end.tzinfo else None
+    first = local_start.date()
+    last = first
+    if local_end is not None and local_end - local_start >= timedelta(days=1):
+        last = (local_end - timedelta(microseconds=1)).date()
+    return LocalDays(local_start, first, last, guessed)
