@@ -1,10 +1,22 @@
 """Parse a feed and expand its events into the occurrences near the window.
 
-The feed is parsed with icalendar and expanded with recurring-ical-events. A UID group (a
-master and its overrides) with a broken timing property, or one recurring-ical-events refuses,
-becomes a Problem naming it; the other groups are expanded all the same. First, by default,
-events.prefilter sets aside on the raw bytes what cannot reach the window (issue 5: a decade of
-Google history costs what the window holds, not what the feed holds).
+Three steps, so that a feed costs what its window holds (issue 5, issue 10):
+
+1. `scan` (events.stages.expand.prefilter) reads the raw bytes, part by part, for when each
+   VEVENT can happen; `plan` keeps the UID groups (a master and its overrides) that may reach
+   the window and deals them into shares, one per process.
+2. `expand_planned` reads each kept group's lines itself (`lines`) and expands it the way
+   recurring-ical-events does (`series`), from near the window (`recurrence`).
+3. A group this reader does not read exactly (a TZID that is not an IANA zone, RDATE, RANGE,
+   a broken value, …) is parsed by icalendar and expanded by recurring-ical-events, as the
+   whole feed would be (`expand_body`, also the reference the differential tests hold the
+   fast path to).
+
+What goes wrong costs only itself (issue 12 §2): a bad calendar property is a BAD_HEADER
+warning and the feed is read without it; a VEVENT without END:VEVENT, or one whose timing
+cannot be read, is an UNREADABLE_ENTRY naming it; a doubtful one (DTEND before DTSTART, UNTIL
+before DTSTART, two masters for one UID) a DOUBTFUL_ENTRY; a feed that is no Gregorian
+calendar a NOT_A_CALENDAR failure.
 
 X-WR-TIMEZONE *is* applied (x-wr-timezone, the Google quirk), for three reasons: it is what
 `recurring_ical_events.of()` itself does, so the occurrences are those of the plain reference
@@ -14,33 +26,27 @@ written with a TZID or in UTC, only the zone a UTC time is expressed in. The ven
 is still the understand stage's business. `Occurrence.tzid` stays the TZID written in the feed
 and `Occurrence.calendar_tz` carries the calendar's zone.
 
-icalendar and recurring-ical-events are imported inside the functions: importing them costs
-about a tenth of a second that `twir-events --help` must not pay.
+icalendar and recurring-ical-events are imported only when a group needs them: importing them
+costs about a tenth of a second that `twir-events --help`, and most feeds, need not pay.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from events import model
-from events.rules import google
+from events.stages.expand import prefilter
+from events.stages.expand.header import About, Header, calendar_id, calendar_zone, read_header
 
 #: Properties whose breakage makes it impossible to know when an event happens.
 TIMING_PROPERTIES = frozenset(
     {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 )
 
-
-@dataclass(frozen=True)
-class _About:
-    """What the calendar says of itself, carried on each of its occurrences."""
-
-    timezone: str | None
-    name: str | None
-    google_id: str | None
+#: A VEVENT longer than this is not read (no real entry comes near it): it is reported.
+MAX_ENTRY_BYTES = 1_000_000
 
 
 def _failed(spec: model.FeedSpec, message: str) -> model.Problem:
@@ -53,6 +59,19 @@ class Expansion:
 
     occurrences: tuple[model.Occurrence, ...]
     problems: tuple[model.Problem, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The kept UID groups of one feed, dealt into shares, and what was found on the way."""
+
+    start: datetime  # the half-open span expanded
+    stop: datetime
+    header: Header | None  # None: the bytes are left whole to icalendar (share 0)
+    shares: tuple[tuple[tuple[Any, ...], ...], ...]  # per share, groups of prefilter entries
+    outside: tuple[tuple[int, int], ...]
+    problems: tuple[model.Problem, ...]  # reported once, with share 0
+    broken: tuple[tuple[int, int], ...] = ()
 
 
 def query_span(window: model.Window, margin_days: int = 2) -> tuple[datetime, datetime]:
@@ -72,11 +91,62 @@ def expand(
     """Expand every occurrence of `feed` that overlaps the window widened by `margin_days`.
 
     With `fast`, entries that provably cannot reach the window are set aside on the raw bytes
-    (events.prefilter) before icalendar sees them; the result is the same either way.
+    and the rest read without icalendar where it can be read exactly; the result is the same
+    either way.
     """
     if not fast:
         return expand_body(feed.spec, feed.body, *query_span(window, margin_days))
-    return expand_share(feed, window, margin_days=margin_days)
+    scans = [scan_part(feed, window, 0, 1, margin_days=margin_days)]
+    return expand_planned(feed, plan(feed, window, scans, 1, margin_days=margin_days), 0)
+
+
+def scan_part(
+    feed: model.FeedData, window: model.Window, part: int, parts: int, *, margin_days: int = 2
+) -> prefilter.Scan:
+    """The first step for one of `parts` processes: read its part of the raw bytes."""
+    start, stop = query_span(window, margin_days)
+    spans = prefilter.parts(feed.body, parts)
+    low, high = spans[part] if part < len(spans) else (0, 0)
+    return prefilter.scan(feed.body, start.date(), stop.date(), low, high)
+
+
+def plan(
+    feed: model.FeedData,
+    window: model.Window,
+    scans: list[prefilter.Scan],
+    shares: int,
+    *,
+    margin_days: int = 2,
+) -> Plan:
+    """The second step, in one process: the kept groups of all parts, dealt into `shares`
+    of about the same size (whole groups, deterministically)."""
+    start, stop = query_span(window, margin_days)
+    spec, body = feed.spec, feed.body
+    choice = prefilter.choose(body, scans, start.date(), stop.date())
+    if choice is None:
+        return Plan(start, stop, None, ((),) * shares, (), ())
+    header = read_header(spec, body, choice.outside)
+    problems = [_unclosed(spec, body, begin, end) for begin, end in choice.broken]
+    if header is None:
+        return Plan(start, stop, None, ((),) * shares, (), tuple(problems), tuple(choice.broken))
+    problems[:0] = header.problems
+    loads = [0] * shares
+    dealt: list[list[tuple[Any, ...]]] = [[] for _ in range(shares)]
+    sized = sorted(
+        choice.groups, key=lambda group: (-sum(e.end - e.begin for e in group), group[0].begin)
+    )
+    for group in sized:
+        lightest = loads.index(min(loads))
+        loads[lightest] += sum(entry.end - entry.begin for entry in group)
+        dealt[lightest].append(tuple(group))
+    return Plan(
+        start,
+        stop,
+        header,
+        tuple(tuple(groups) for groups in dealt),
+        tuple(choice.outside),
+        tuple(problems),
+    )
 
 
 def expand_share(
@@ -87,19 +157,115 @@ def expand_share(
     *,
     margin_days: int = 2,
 ) -> Expansion:
-    """`expand` for one share of the feed's UID groups (see `prefilter.select`): processes that
-    each take one share together yield what `expand` yields, each paying for its share only."""
-    from events.stages.expand import prefilter
-
-    start, stop = query_span(window, margin_days)
-    body = prefilter.select(feed.body, start.date(), stop.date(), share, shares)
-    if body is None:
-        return Expansion((), ())
-    return expand_body(feed.spec, body, start, stop)
+    """`expand` for one share of the feed's kept UID groups, each process scanning it all."""
+    scans = [scan_part(feed, window, 0, 1, margin_days=margin_days)]
+    return expand_planned(feed, plan(feed, window, scans, shares, margin_days=margin_days), share)
 
 
-def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: datetime) -> Expansion:
-    """Parse `body` and expand its VEVENTs over [start, stop)."""
+def expand_planned(feed: model.FeedData, planned: Plan, share: int) -> Expansion:
+    """The last step, for one share of a plan: read and expand its groups."""
+    spec, body = feed.spec, feed.body
+    header = planned.header
+    if header is None:
+        if share != 0:
+            return Expansion((), ())
+        if planned.broken:
+            body = _without(body, planned.broken)
+        result = expand_body(spec, body, planned.start, planned.stop)
+        return Expansion(result.occurrences, planned.problems + result.problems)
+    problems: list[model.Problem] = list(planned.problems) if share == 0 else []
+    if header.scale != "GREGORIAN":
+        if share != 0:
+            return Expansion((), ())
+        return Expansion((), (_failed(spec, _scale_message(header.scale)),))
+    from events.stages.expand import fast
+
+    occurrences: list[model.Occurrence] = []
+    left: list[tuple[Any, ...]] = []
+    for group in planned.shares[share]:
+        if any(entry.end - entry.begin > MAX_ENTRY_BYTES for entry in group):
+            problems.append(_too_large(spec, body, group))
+            continue
+        read = fast.expand_group(spec, body, group, planned.start, planned.stop, header.about)
+        if read is None:
+            left.append(group)
+            continue
+        occurrences.extend(read.occurrences)
+        problems.extend(read.problems)
+    if left:
+        groups = [list(group) for group in left]
+        small = prefilter.assemble(
+            body, groups, list(planned.outside), planned.start.date(), planned.stop.date()
+        )
+        result = expand_body(spec, small, planned.start, planned.stop, about=header.about)
+        occurrences.extend(result.occurrences)
+        problems.extend(result.problems)
+    occurrences.sort(key=order_key)
+    return Expansion(tuple(occurrences), tuple(dict.fromkeys(problems)))
+
+
+def _scale_message(scale: str) -> str:
+    return f"CALSCALE:{scale[:40]}: only Gregorian calendars are read"
+
+
+def _without(body: bytes, spans: tuple[tuple[int, int], ...]) -> bytes:
+    pieces, position = [], 0
+    for begin, end in sorted(spans):
+        pieces.append(body[position:begin])
+        position = end
+    pieces.append(body[position:])
+    return b"".join(pieces)
+
+
+def _entry_words(body: bytes, begin: int, end: int) -> tuple[str | None, str | None]:
+    """The UID and SUMMARY of a VEVENT's bytes, as far as they can be read."""
+    from events.stages.expand.lines import text
+
+    found: dict[bytes, str] = {}
+    for name, value in prefilter.text_lines(body, begin, min(end, begin + MAX_ENTRY_BYTES)):
+        found.setdefault(name, text(value.decode("utf-8", "replace")))
+    return found.get(b"UID"), found.get(b"SUMMARY")
+
+
+def _unclosed(spec: model.FeedSpec, body: bytes, begin: int, end: int) -> model.Problem:
+    uid, summary = _entry_words(body, begin, end)
+    return model.Problem(
+        model.ProblemKind.UNREADABLE_ENTRY,
+        spec.name,
+        "this entry has no END:VEVENT: it is not read",
+        uid=uid or "(no UID)",
+        summary=summary or "",
+    )
+
+
+def _too_large(spec: model.FeedSpec, body: bytes, group: tuple[Any, ...]) -> model.Problem:
+    entry = max(group, key=lambda e: e.end - e.begin)
+    uid, summary = _entry_words(body, entry.begin, entry.end)
+    size = (entry.end - entry.begin) // 1000
+    return model.Problem(
+        model.ProblemKind.UNREADABLE_ENTRY,
+        spec.name,
+        f"this entry is {size} kB long, more than any calendar entry needs: it is not read",
+        uid=uid or "(no UID)",
+        summary=summary or "",
+    )
+
+
+# -- the full path: icalendar and recurring-ical-events ----------------------------------------
+
+
+def expand_body(
+    spec: model.FeedSpec,
+    body: bytes,
+    start: datetime,
+    stop: datetime,
+    *,
+    about: About | None = None,
+) -> Expansion:
+    """Parse `body` with icalendar and expand its VEVENTs over [start, stop).
+
+    `about` is what the fast path already read of the calendar's own properties; without it
+    they are read here (and their problems reported)."""
     import icalendar
 
     try:
@@ -108,25 +274,23 @@ def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: dateti
         return Expansion((), (_failed(spec, f"not an iCalendar feed: {_short(error)}"),))
     if calendar.name != "VCALENDAR":
         return Expansion((), (_failed(spec, "not an iCalendar feed: no VCALENDAR"),))
-    if str(calendar.get("CALSCALE", "GREGORIAN")).upper() != "GREGORIAN":
-        scale = _text(calendar.get("CALSCALE"))
-        return Expansion(
-            (), (_failed(spec, f"CALSCALE:{scale}: only Gregorian calendars are read"),)
-        )
-
-    calendar_tz = _text(calendar.get("X-WR-TIMEZONE")) or None
-    calendar_name = _text(calendar.get("X-WR-CALNAME")).strip() or None
-    calendar_id = google.calendar_id(spec.source, body)
-    if calendar_id is None and b"PRODID:-//Google Inc" in body[:4096]:
-        calendar_id = google.COMMUNITY_CALENDAR_ID  # a saved export: the one calendar TWIR reads
-    about = _About(calendar_tz, calendar_name, calendar_id)
+    problems: list[model.Problem] = []
+    if about is None:
+        scale = _text(calendar.get("CALSCALE", "GREGORIAN")).strip().upper()
+        if scale != "GREGORIAN":
+            return Expansion((), (_failed(spec, _scale_message(scale)),))
+        zone, why = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
+        if why:
+            problems.append(model.Problem(model.ProblemKind.BAD_HEADER, spec.name, why))
+        name = _text(calendar.get("X-WR-CALNAME")).strip() or None
+        about = About(zone, name, calendar_id(spec, body))
     zones = _written_zones(calendar)
-    components, failures = expand_calendar(calendar, start, stop)
+    expanded = expand_calendar(calendar, start, stop, zone=about.timezone)
     occurrences = sorted(
-        (_occurrence(spec, component, zones, about) for component in components),
+        (_occurrence(spec, component, zones, about) for component in expanded.components),
         key=order_key,
     )
-    problems = tuple(
+    problems.extend(
         model.Problem(
             model.ProblemKind.UNREADABLE_ENTRY,
             spec.name,
@@ -134,23 +298,42 @@ def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: dateti
             uid=uid,
             summary=summary,
         )
-        for uid, summary, reason in failures
+        for uid, summary, reason in expanded.failures
     )
-    return Expansion(tuple(occurrences), problems)
+    problems.extend(
+        model.Problem(model.ProblemKind.DOUBTFUL_ENTRY, spec.name, reason, uid, summary)
+        for uid, summary, reason in expanded.doubts
+    )
+    problems.extend(
+        model.Problem(model.ProblemKind.BAD_HEADER, spec.name, note) for note in expanded.notes
+    )
+    return Expansion(tuple(occurrences), tuple(dict.fromkeys(problems)))
+
+
+@dataclass
+class Expanded:
+    """What recurring-ical-events yields for a calendar, and what it could not or should not."""
+
+    components: list[Any]
+    failures: list[tuple[str, str, str]]  # (uid, summary, reason) of groups not expanded
+    doubts: list[tuple[str, str, str]]  # (uid, summary, reason) of groups read with a doubt
+    notes: list[str]  # about the calendar as a whole (unknown TZIDs)
 
 
 def expand_calendar(
-    calendar: Any, start: datetime, stop: datetime
-) -> tuple[list[Any], list[tuple[str, str, str]]]:
+    calendar: Any, start: datetime, stop: datetime, *, zone: str | None | bool = True
+) -> Expanded:
     """The occurrences (icalendar components) of a calendar's VEVENTs over [start, stop).
 
-    Exactly what `recurring_ical_events.of(calendar).between(start, stop)` yields when that works.
+    Exactly what `recurring_ical_events.of(calendar).between(start, stop)` yields when that
+    works, with the choices of `as_google_shows`. `zone` is the calendar's zone as already
+    read (True: read it here; None: none).
 
     Also returns (uid, summary, reason) for every UID group that could not be expanded; the
     other groups are expanded all the same. One recurring-ical-events query serves all the
     healthy groups; only if it fails is each group queried alone to find the culprit.
     """
-    calendar = as_google_shows(calendar)
+    calendar, doubts, notes = prepare(calendar, zone=zone)
     healthy: list[list[Any]] = []
     failures: list[tuple[str, str, str]] = []
     for group in _uid_groups(calendar.walk("VEVENT")):
@@ -165,24 +348,126 @@ def expand_calendar(
         else:
             healthy.append(group)
     try:
-        return _between(healthy, start, stop), failures
-    except Exception:  # one bad group: find it below
+        return Expanded(_between(healthy, start, stop), failures, doubts, notes)
+    except Exception:  # noqa: BLE001 - one bad group: find it below
         pass
     components = []
     for group in healthy:
         try:
             components.extend(_between([group], start, stop))
-        except Exception as error:  # any defect of one entry must not drop the others
+        except Exception as error:  # noqa: BLE001 - one entry's defect never drops the others
             failures.append(_failure(group, _short(error)))
-    return components, failures
+    return Expanded(components, failures, doubts, notes)
 
 
 def as_google_shows(calendar: Any) -> Any:
-    """The calendar with Google's two quirks read as Google reads them: X-WR-TIMEZONE (as
-    recurring_ical_events.of() also applies it) and date-only UNTIL (`inclusive_until`)."""
+    """The calendar as this tool reads it (see `prepare`)."""
+    return prepare(calendar)[0]
+
+
+def prepare(
+    calendar: Any, *, zone: str | None | bool = True
+) -> tuple[Any, list[tuple[str, str, str]], list[str]]:
+    """The calendar with Google's two quirks read as Google reads them — X-WR-TIMEZONE (as
+    recurring_ical_events.of() also applies it, when it names a zone) and a date-only UNTIL
+    (`inclusive_until`) — and with the length of an entry whose DTEND comes before its DTSTART
+    left out (recurring-ical-events would swap them). Also returns the doubts about entries
+    (uid, summary, reason) and the notes about the calendar (TZIDs no zone is known for)."""
+    from zoneinfo import ZoneInfo
+
+    import icalendar
     import x_wr_timezone
 
-    return inclusive_until(x_wr_timezone.to_standard(calendar))
+    from events.stages.expand.series import reversed_end, several_masters, until_before_start
+
+    if zone is True:
+        zone, _ = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
+    # a calendar of the same components without its own X-WR-TIMEZONE (which may be bad) and
+    # with the VEVENTs whose length is left out copied, so that the caller's stays as it was
+    changed = icalendar.Calendar()
+    doubts: list[tuple[str, str, str]] = []
+    for component in calendar.subcomponents:
+        if getattr(component, "name", None) == "VEVENT":
+            try:
+                why = _reversed_end_of(component, reversed_end)
+            except Exception:  # noqa: BLE001 - a broken entry is reported when it is expanded
+                why = None
+            if why:
+                doubts.append(_failure([component], why))
+                copy = component.copy()
+                copy.pop("DTEND", None)
+                copy.pop("DURATION", None)
+                for sub in component.subcomponents:
+                    copy.add_component(sub)
+                component = copy
+        changed.subcomponents.append(component)
+    calendar = x_wr_timezone.to_standard(changed, timezone=ZoneInfo(zone) if zone else None)
+    calendar = inclusive_until(calendar)
+    unknown: dict[str, None] = {}
+    for group in _uid_groups(calendar.walk("VEVENT")):
+        masters = [c for c in group if "RECURRENCE-ID" not in c]
+        if len(masters) > 1:
+            doubts.append(_failure(group, several_masters(len(masters))))
+        for component in group:
+            for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+                prop = _first(component.get(name))
+                tzid = _tzid(prop)
+                if (
+                    tzid
+                    and isinstance(getattr(prop, "dt", None), datetime)
+                    and prop.dt.tzinfo is None
+                ):
+                    unknown.setdefault(tzid, None)
+            try:
+                ends_early = component in masters and _ends_before_start(component)
+            except Exception:  # noqa: BLE001 - a broken rule is reported when it is expanded
+                ends_early = False
+            if ends_early:
+                doubts.append(_failure([component], until_before_start()))
+    notes = [
+        f"TZID={tzid[:60]} is not a time zone known here: times written with it are read as"
+        " floating, in the calendar's zone"
+        for tzid in unknown
+    ]
+    return calendar, doubts, notes
+
+
+def _reversed_end_of(component: Any, reversed_end: Any) -> str | None:
+    """Why the DTEND (or DURATION) of an entry that ends before it starts is left out."""
+    start = component.get("DTSTART")
+    if start is None or isinstance(start, list):
+        return None
+    end = component.get("DTEND")
+    duration = component.get("DURATION")
+    if isinstance(end, list) or isinstance(duration, list):
+        return None
+    return reversed_end(
+        start.dt, None if end is None else end.dt, None if duration is None else duration.dt
+    )
+
+
+def _ends_before_start(component: Any) -> bool:
+    start = _first(component.get("DTSTART"))
+    rules = component.get("RRULE")
+    if start is None or rules is None:
+        return False
+    for rule in rules if isinstance(rules, list) else [rules]:
+        until = rule.get("UNTIL")
+        if not until:
+            continue
+        first, last = start.dt, until[0]
+        if isinstance(first, datetime) and not isinstance(last, datetime):
+            last = datetime.combine(last, time(), tzinfo=first.tzinfo)
+        elif isinstance(last, datetime) and not isinstance(first, datetime):
+            first = datetime.combine(first, time(), tzinfo=last.tzinfo)
+        elif isinstance(first, datetime) and (first.tzinfo is None) != (last.tzinfo is None):
+            last = last.replace(tzinfo=first.tzinfo)
+        try:
+            if first > last:
+                return True
+        except TypeError:
+            return False
+    return False
 
 
 def inclusive_until(calendar: Any) -> Any:
@@ -232,7 +517,7 @@ def _failure(group: list[Any], reason: str) -> tuple[str, str, str]:
     return _text(master.get("UID")), _text(master.get("SUMMARY")), reason
 
 
-def _uid_groups(components: Iterable[Any]) -> list[list[Any]]:
+def _uid_groups(components: Any) -> list[list[Any]]:
     """Group VEVENTs the way recurring-ical-events does: by UID; no UID, no group."""
     groups: dict[object, list[Any]] = {}
     for component in components:
@@ -245,13 +530,16 @@ def _uid_groups(components: Iterable[Any]) -> list[list[Any]]:
 def _written_zones(calendar: Any) -> dict[tuple[str, object], str | None]:
     """The TZID each VEVENT wrote on its DTSTART, by (UID, RECURRENCE-ID or None).
 
-    Read before X-WR-TIMEZONE rewrites UTC times, so that it says what the feed said.
+    Read before X-WR-TIMEZONE rewrites UTC times, so that it says what the feed said. An
+    entry without UID has no key: its occurrences cannot be told from those of another.
     """
     zones: dict[tuple[str, object], str | None] = {}
     for event in calendar.walk("VEVENT"):
+        uid = _text(event.get("UID"))
+        if not uid:
+            continue
         recurrence = _first(event.get("RECURRENCE-ID"))
-        key = (_text(event.get("UID")), getattr(recurrence, "dt", None))
-        zones.setdefault(key, _tzid(event.get("DTSTART")))
+        zones.setdefault((uid, getattr(recurrence, "dt", None)), _tzid(event.get("DTSTART")))
     return zones
 
 
@@ -259,14 +547,14 @@ def _occurrence(
     spec: model.FeedSpec,
     component: Any,
     zones: dict[tuple[str, object], str | None],
-    about: _About,
+    about: About,
 ) -> model.Occurrence:
     """One occurrence as recurring-ical-events produced it, as plain values."""
     uid = _text(component.get("UID"))
     recurrence = getattr(_first(component.get("RECURRENCE-ID")), "dt", None)
     # An override's own zone, else the master's (occurrences of a master carry their start as
     # RECURRENCE-ID, which no override shares, or it would have replaced them).
-    tzid = zones.get((uid, recurrence), zones.get((uid, None)))
+    tzid = zones.get((uid, recurrence), zones.get((uid, None))) if uid else None
     end = component.get("DTEND")
     return model.Occurrence(
         feed=spec,
@@ -284,6 +572,12 @@ def _occurrence(
         calendar_name=about.name,
         calendar_id=about.google_id,
     )
+
+
+def _all(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _first(value: Any) -> Any:
@@ -313,8 +607,8 @@ def _tzid(value: Any) -> str | None:
     return _text(tzid) or None
 
 
-def order_key(occurrence: model.Occurrence) -> tuple[datetime, str]:
-    """Sort by instant (dates and floating times as if UTC), then UID."""
+def order_key(occurrence: model.Occurrence) -> tuple[datetime, str, str, str]:
+    """Sort by instant (dates and floating times as if UTC), then UID, then what is shown."""
     start = occurrence.start
     if not isinstance(start, datetime):
         moment = datetime.combine(start, time())
@@ -322,7 +616,7 @@ def order_key(occurrence: model.Occurrence) -> tuple[datetime, str]:
         moment = start
     else:
         moment = start.astimezone(UTC).replace(tzinfo=None)
-    return moment, occurrence.uid
+    return moment, occurrence.uid, occurrence.summary, occurrence.location
 
 
 def _short(error: Exception, limit: int = 200) -> str:
@@ -330,4 +624,16 @@ def _short(error: Exception, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["Expansion", "expand", "expand_body", "expand_calendar", "query_span"]
+__all__ = [
+    "Expansion",
+    "Plan",
+    "expand",
+    "expand_body",
+    "expand_calendar",
+    "expand_planned",
+    "expand_share",
+    "order_key",
+    "plan",
+    "query_span",
+    "scan_part",
+]
