@@ -123,11 +123,14 @@ def upcoming(
     refresh: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
+    deadline: float | None = 60.0,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
-    each request; `retries` is how many times a feed is tried again after a transient failure.
+    each request; `retries` is how many times a feed is tried again after a transient failure;
+    `deadline` (seconds, None for none) bounds the fetching: what has not answered by then
+    comes from the cache, or fails.
 
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
@@ -137,9 +140,15 @@ def upcoming(
 
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
+    if isinstance(calendars, str | Path):
+        raise TypeError("calendars must be a list of URLs or paths, not one string")
+    if deadline is not None and not deadline > 0:
+        raise ValueError("deadline must be a positive number of seconds, or None")
     window = Window.of_weeks(start or next_issue_date(), weeks)
     cfg = load_config(config)
-    specs = tuple(spec_for(c) for c in calendars) if calendars else cfg.calendars
+    specs = (
+        tuple(dict.fromkeys(spec_for(str(c)) for c in calendars)) if calendars else cfg.calendars
+    )
     registry = Registry.bundled()
     if cfg.groups:
         registry = registry.with_groups(cfg.groups)
@@ -150,7 +159,9 @@ def upcoming(
         refresh=refresh,
         timeout=timeout,
         retries=retries,
+        deadline=deadline,
         on_progress=on_progress,
     )
     agenda = build_agenda(outcome.feeds, window, registry=registry)
-    return replace(agenda, failures=tuple(outcome.failures) + agenda.failures)
+    failures = tuple(outcome.failures) + agenda.failures
+    return replace(agenda, failures=failures, calendars=specs)

@@ -387,7 +387,9 @@ def test_on_a_terminal_progress_and_a_per_feed_summary_go_to_stderr(
     )
 
     assert (status, out) == (1, expected)
-    assert f"{good}: fetching" in err and f"{good}: fresh" in err and f"{bad}: failed" in err
+    assert re.search(r"fetching feeds .* 2/2 0:00:\d\d", err)  # feeds done, time elapsed
+    assert f"{bad}: failed" in err and f"{good}: fresh" not in err.split("Feeds")[0]
+    assert "2 feeds: 1 fresh, 1 failed" in err
     summary = err[err.index("Feeds") :].splitlines()
     assert [line.split() for line in summary[1:]] == [
         ["feed", "freshness", "events", "warnings"],
