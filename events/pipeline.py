@@ -36,8 +36,9 @@ def build_agenda(
     failures: list[Problem] = []
     events: list[Event] = []
     read: list[FeedData] = []
-    for feed in feeds:
-        expansion_problems, understood = _read_feed(feed, window, reg)
+    for feed, (expansion_problems, understood) in zip(
+        feeds, _read_feeds(feeds, window, reg), strict=True
+    ):
         if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
             continue
@@ -64,6 +65,40 @@ def build_agenda(
 
 #: Below this size a feed is read in one process: a second one costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
+#: From this many such small feeds on (Meetup group feeds), they are shared between the cores.
+PARALLEL_MIN_FEEDS = 8
+
+Reading = tuple[tuple[Problem, ...], list[Event | Problem]]
+
+
+def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> list[Reading]:
+    """`_read_feed` of every feed, in order. Many small feeds (the ~150 group feeds of the
+    bundled list) are dealt between the cores by size, each process reading its share whole;
+    a large feed is split between the cores by `_read_feed` itself."""
+    from functools import partial
+
+    from events import parallel
+
+    cores = parallel.usable_cores()
+    small = [i for i, feed in enumerate(feeds) if len(feed.body) < PARALLEL_MIN_BYTES]
+    readings: dict[int, Reading] = {}
+    if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
+        shares: list[list[int]] = [[] for _ in range(cores)]
+        loads = [0] * cores
+        for i in sorted(small, key=lambda i: -len(feeds[i].body)):
+            lightest = loads.index(min(loads))
+            shares[lightest].append(i)
+            loads[lightest] += len(feeds[i].body)
+        work = partial(_read_several, feeds, window=window, registry=registry)
+        for share, done in zip(shares, parallel.run(work, shares), strict=True):
+            readings.update(zip(share, done, strict=True))
+    return [readings.get(i) or _read_feed(feed, window, registry) for i, feed in enumerate(feeds)]
+
+
+def _read_several(
+    feeds: Sequence[FeedData], indexes: list[int], window: Window, registry: object
+) -> list[Reading]:
+    return [_read_feed(feeds[i], window, registry) for i in indexes]
 
 
 def _read_feed(

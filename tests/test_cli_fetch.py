@@ -411,3 +411,188 @@ def test_a_source_that_cannot_be_fetched_at_all_is_one_line_at_once(source, tmp_
     assert (done.returncode, done.stdout) == (1, "")
     _one_error_line(done, source)
     assert time.monotonic() - started < 5  # no retries for what cannot get better
+
+
+# --- many feeds: which failures fail the run ------------------------------------------------------
+
+#: A Meetup group's own feed in miniature: its next event, in the window.
+GROUP_FEED = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Meetup//RemoteApi//EN\r
+X-WR-CALNAME:Rust Kyiv\r
+BEGIN:VEVENT\r
+UID:event_312345678@meetup.com\r
+DTSTART:20251125T160000Z\r
+DTEND:20251125T180000Z\r
+SUMMARY:Rust Kyiv meetup #12\r
+URL:https://www.meetup.com/rust-kyiv/events/312345678/\r
+LOCATION:Online event\r
+DESCRIPTION:Rust Kyiv\\nTalks and chat.\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def _config(tmp_path: Path, *feeds: tuple[str, str, bool]) -> Path:
+    """A calendars.toml of (name, url, required) feeds; the group feeds name their group."""
+    tables = []
+    for name, url, required in feeds:
+        lines = ["[[calendar]]", f'name = "{name}"', f'url = "{url}"']
+        if required:
+            lines.append("required = true")
+        else:
+            lines.append('group_url = "https://www.meetup.com/rust-kyiv/"')
+        tables.append("\n".join(lines))
+    path = tmp_path / "calendars.toml"
+    path.write_text("\n\n".join(tables) + "\n")
+    return path
+
+
+def _run_config(config: Path, cache: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    return _command(*START, "--config", str(config), "--cache-dir", str(cache), *FEW, *more)
+
+
+def test_a_group_feed_that_fails_is_a_warning_naming_it_and_exit_0(server, tmp_path) -> None:
+    _serve_feed(server)
+    gone = f"http://127.0.0.1:{_closed_port()}/rust-kyiv/events/ical/"
+    config = _config(
+        tmp_path,
+        ("Rust Community Calendar", server.url_for("/cal.ics"), True),
+        ("Rust Kyiv (Meetup)", gone, False),
+    )
+
+    done = _run_config(config, tmp_path / "cache")
+
+    assert done.returncode == 0 and "Rust Hack and Learn" in done.stdout
+    (line,) = [x for x in done.stderr.splitlines() if "Rust Kyiv (Meetup)" in x]
+    assert line.startswith("warning: Rust Kyiv (Meetup): ") and "connection refused" in line
+    assert "error:" not in done.stderr
+
+
+def test_a_required_feed_that_fails_is_an_error_and_exit_1(server, tmp_path) -> None:
+    server.expect_request("/rust-kyiv/events/ical/").respond_with_data(GROUP_FEED)
+    config = _config(
+        tmp_path,
+        ("Rust Community Calendar", f"http://127.0.0.1:{_closed_port()}/cal.ics", True),
+        ("Rust Kyiv (Meetup)", server.url_for("/rust-kyiv/events/ical/"), False),
+    )
+
+    done = _run_config(config, tmp_path / "cache")
+
+    assert done.returncode == 1
+    assert "Rust Kyiv meetup #12" in done.stdout  # the block of what could be read
+    (line,) = [x for x in done.stderr.splitlines() if x.startswith("error:")]
+    assert line.startswith("error: Rust Community Calendar: ")
+
+
+def test_no_feed_read_at_all_is_exit_1_with_nothing_on_stdout(tmp_path) -> None:
+    config = _config(
+        tmp_path,
+        ("Rust Community Calendar", "https://feed.invalid/cal.ics", False),
+        ("Rust Kyiv (Meetup)", f"http://127.0.0.1:{_closed_port()}/k/events/ical/", False),
+    )
+    started = time.monotonic()
+    done = _run_config(config, tmp_path / "cache", "--retries", "3")
+    assert time.monotonic() - started < 15  # no retries for what cannot get better
+    assert (done.returncode, done.stdout) == (1, "")
+    errors = [x for x in done.stderr.splitlines() if x.startswith("error:")]
+    assert len(errors) == 2 and "does not resolve" in errors[0]
+
+
+@needs_retries
+def test_timeout_2_against_a_server_that_never_answers_gives_up_within_15_s(
+    silent_port, tmp_path, expected
+) -> None:
+    url = f"http://127.0.0.1:{silent_port}/cal.ics"
+    FeedCache(tmp_path).store(CacheEntry(url, FEED, fetched_at=time.time() - 3 * 3600))
+
+    started = time.monotonic()
+    done = _block(url, tmp_path, "--timeout", "2")  # the default retries
+    elapsed = time.monotonic() - started
+
+    assert (done.returncode, done.stdout) == (0, expected)
+    _warning_naming(done.stderr, url, "no complete answer within 2 s, after 2 attempts")
+    assert elapsed < 15
+
+
+def test_the_deadline_flag_bounds_the_run(silent_port, tmp_path, expected) -> None:
+    url = f"http://127.0.0.1:{silent_port}/cal.ics"
+    FeedCache(tmp_path).store(CacheEntry(url, FEED, fetched_at=time.time() - 600))
+
+    started = time.monotonic()
+    done = _block(url, tmp_path, "--timeout", "30", "--deadline", "1.5")
+
+    assert time.monotonic() - started < 10
+    assert (done.returncode, done.stdout) == (0, expected)
+    _warning_naming(done.stderr, url, "run's deadline of 1.5 s", "10 minutes ago")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "99999"])
+def test_a_bad_deadline_is_a_usage_error(value, tmp_path) -> None:
+    done = _command(*START, "--deadline", value, "--calendar", "x.ics")
+    assert done.returncode == 2 and "--deadline" in done.stderr
+
+
+def test_a_fifo_given_as_calendar_is_refused_at_once(tmp_path) -> None:
+    fifo = tmp_path / "feed.ics"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    done = _block(str(fifo), tmp_path / "cache")
+    assert time.monotonic() - started < 10
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "is a FIFO, not a regular file" in _one_error_line(done, str(fifo))
+
+
+def test_a_slow_feed_gets_a_line_when_stderr_is_not_a_terminal(
+    server, tmp_path, monkeypatch, capsys
+) -> None:
+    import gc
+
+    import events.io.http
+    from events.cli import main
+
+    monkeypatch.setattr(events.io.http, "SLOW_AFTER", 0.3)
+    url = server.url_for("/cal.ics")
+    server.expect_request("/cal.ics").respond_with_handler(
+        lambda request: time.sleep(1.0) or __import__("werkzeug").Response(FEED)
+    )
+    try:
+        status = main([*START, "--calendar", url, "--cache-dir", str(tmp_path)])
+    finally:
+        gc.enable()  # the command turns the collector off for its one short run
+    out, err = capsys.readouterr()
+    assert status == 0 and "Rust Hack and Learn" in out
+    assert err == f"twir-events: still waiting for {url} after 0.3 s\n"
+
+
+def test_feeds_never_prints_a_servers_escapes(server, tmp_path) -> None:
+    url = server.url_for("/cal.ics")
+    server.expect_request("/cal.ics").respond_with_data(
+        FEED, headers={"ETag": '"v1\x1b]0;owned\x07\x1b[2J"'}
+    )
+    _block(url, tmp_path)
+    other = server.url_for("/other.ics")
+    server.expect_request("/other.ics").respond_with_response(
+        __import__("werkzeug").Response("x", status="599 \x1b[31mred\x1b[0m")
+    )
+    _block(other, tmp_path, *FEW)
+
+    done = _command("feeds", "--calendar", url, "--calendar", other, "--cache-dir", str(tmp_path))
+
+    assert done.returncode == 0
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert 'ETag "v1 ]0;owned [2J"' in done.stdout and "HTTP 599 [31mred [0m" in done.stdout
+    assert done.stdout.rstrip().endswith("2 feeds: 1 cached, 1 never fetched, 1 failing")
+
+
+def test_feeds_lists_every_configured_feed(tmp_path) -> None:
+    config = _config(
+        tmp_path,
+        ("Rust Community Calendar", "https://calendar.google.com/x.ics", True),
+        *((f"Group {n}", f"https://www.meetup.com/g{n}/events/ical/", False) for n in range(30)),
+    )
+    done = _command("feeds", "--config", str(config), "--cache-dir", str(tmp_path / "cache"))
+    assert done.returncode == 0
+    names = [line for line in done.stdout.splitlines() if line and not line.startswith(" ")]
+    assert names[:-1] == ["Rust Community Calendar", *(f"Group {n}" for n in range(30))]
+    assert names[-1] == "31 feeds: 0 cached, 31 never fetched, 0 failing"

@@ -652,18 +652,21 @@ def one_line(exc: BaseException | str) -> str:
 def run_sync(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine to the end from synchronous code, in a thread of its own when the
     caller already runs an event loop (a notebook, an async application)."""
+    out: list[T] = []
 
-    async def main() -> T:
-        return await make()
+    async def main() -> None:  # the result goes through `out`: asyncio.run's ending formats
+        out.append(await make())  # its main task's repr, and would format every body
 
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(main())
+        asyncio.run(main())
+        return out[0]
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+        pool.submit(asyncio.run, main()).result()
+    return out[0]
 
 
 # --- event pages ------------------------------------------------------------------------------

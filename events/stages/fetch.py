@@ -136,6 +136,7 @@ def fetch_feeds(
         on_progress,
     )
     specs = list(specs)
+    results: list[FeedData | Problem] = []
     if all(http_url(s.source) is None for s in specs):
         # files only: no event loop (reading a large file inside one costs several times its size)
         results = [_local(spec, options) for spec in specs]
@@ -143,7 +144,9 @@ def fetch_feeds(
         import asyncio
 
         cache = FeedCache(cache_dir if cache_dir is not None else default_cache_dir())
-        results = asyncio.run(_fetch_all(specs, cache, options))
+        # handed back through a list, not as the task's result: asyncio.run's ending formats
+        # its main task's repr, and with it every feed's body
+        asyncio.run(_fetch_all(specs, cache, options, results))
     return FetchOutcome(
         feeds=tuple(r for r in results if isinstance(r, FeedData)),
         failures=tuple(r for r in results if isinstance(r, Problem)),
@@ -229,22 +232,23 @@ def local_path(source: str) -> Path:
 
 
 async def _fetch_all(
-    specs: list[FeedSpec], cache: FeedCache, opts: _Options
-) -> list[FeedData | Problem]:
+    specs: list[FeedSpec], cache: FeedCache, opts: _Options, out: list[FeedData | Problem]
+) -> None:
     import asyncio
 
     from events.io.http import Client
 
     if opts.offline:
-        return [await _guarded(None, spec, cache, opts) for spec in specs]
+        out.extend([await _guarded(None, spec, cache, opts) for spec in specs])
+        return
     client = Client(
         timeout=opts.timeout, deadline=opts.deadline, total=MAX_CONCURRENT, per_host=opts.per_host
     )
     try:
         async with client:
-            return list(await asyncio.gather(*(_guarded(client, s, cache, opts) for s in specs)))
+            out.extend(await asyncio.gather(*(_guarded(client, s, cache, opts) for s in specs)))
     except HttpFailure as err:  # no client at all (the certificates, the proxy settings)
-        return [await _guarded(str(err), spec, cache, opts) for spec in specs]
+        out.extend([await _guarded(str(err), spec, cache, opts) for spec in specs])
 
 
 async def _guarded(
