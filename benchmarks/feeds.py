@@ -24,10 +24,8 @@ Needs the test extras (trustme) and a checkout (it uses tests/loopback.py).
 from __future__ import annotations
 
 import argparse
-import http.server
 import os
 import re
-import ssl
 import statistics
 import subprocess
 import sys
@@ -46,7 +44,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import fold, generate, vtimezone  # noqa: E402
 
 from events.config import load_config  # noqa: E402
-from tests.loopback import PROXY_VARIABLES, CertificateAuthority, ConnectProxy, to  # noqa: E402
+from tests.loopback import (  # noqa: E402
+    PROXY_VARIABLES,
+    CertificateAuthority,
+    ConnectProxy,
+    LoopbackServer,
+    to,
+)
 
 START = date(2025, 11, 19)
 ZONES = ["Europe/Berlin", "America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Tokyo"]
@@ -99,71 +103,32 @@ def meetup_feed(urlname: str, number: int) -> bytes:
 
 
 class Origin:
-    """One https server for all the hosts, with ETag for the calendar and no-store for Meetup."""
+    """The answers of calendar.google.com and www.meetup.com: an ETag for the calendar,
+    `no-store` and no ETag for Meetup's feeds, each after `latency` seconds."""
 
-    def __init__(self, context: ssl.SSLContext, calendar: bytes, latency: float) -> None:
+    def __init__(self, calendar: bytes, latency: float) -> None:
         self.calendar = calendar
         self.latency = latency
-        self.requests = 0
         self._groups: dict[str, bytes] = {}
         self._lock = threading.Lock()
-        origin = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-                origin._answer(self)
-
-            def log_message(self, *args: object) -> None:
-                return
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def port(self) -> int:
-        return self.server.server_address[1]
-
-    def _answer(self, handler: http.server.BaseHTTPRequestHandler) -> None:
-        with self._lock:
-            self.requests += 1
+    def __call__(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if self.latency:
             time.sleep(self.latency)
-        path = handler.path.split("?")[0]
-        found = re.fullmatch(r"/([\w-]+)/events/ical/", path)
+        path = path.split("?")[0]
+        calendar = {"ETag": '"calendar-1"', "Content-Type": "text/calendar; charset=utf-8"}
         if path.endswith("/public/basic.ics"):
-            if handler.headers.get("If-None-Match") == '"calendar-1"':
-                handler.send_response(304)
-                handler.send_header("ETag", '"calendar-1"')
-                handler.send_header("Content-Length", "0")
-                handler.end_headers()
-                return
-            body, headers = self.calendar, {"ETag": '"calendar-1"'}
-        elif found:
-            with self._lock:
-                if found[1] not in self._groups:
-                    self._groups[found[1]] = meetup_feed(found[1], len(self._groups))
-                body = self._groups[found[1]]
-            headers = {"Cache-Control": "no-store"}
-        else:
-            handler.send_response(404)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            return
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/calendar; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(body)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+            if headers.get("If-None-Match") == '"calendar-1"':
+                return 304, calendar, b""
+            return 200, calendar, self.calendar
+        found = re.fullmatch(r"/([\w-]+)/events/ical/", path)
+        if found is None:
+            return 404, {}, b""
+        with self._lock:
+            if found[1] not in self._groups:
+                self._groups[found[1]] = meetup_feed(found[1], len(self._groups))
+            body = self._groups[found[1]]
+        return 200, {"Cache-Control": "no-store", "Content-Type": "text/calendar"}, body
 
 
 @dataclass(frozen=True)
@@ -207,7 +172,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         authority = CertificateAuthority(work)
-        origin = Origin(authority.server_context(), calendar, args.latency)
+        server = LoopbackServer(Origin(calendar, args.latency), tls=authority.server_context())
         empty = work / "empty"
         empty.mkdir()
         env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
@@ -217,16 +182,16 @@ def main() -> int:
             XDG_CONFIG_HOME=str(work / "no-user-config"),
         )
         rounds: list[tuple[Run, Run, Run]] = []
-        with ConnectProxy(to(origin.port)) as proxy:
+        with server, ConnectProxy(to(server.port)) as proxy:
             env["HTTPS_PROXY"] = proxy.url
             for n in range(args.repeat):
                 cache = work / f"cache-{n}"
                 common = ["--from", START.isoformat(), "--weeks", "4", "--cache-dir", str(cache)]
-                before = origin.requests
+                before = len(server.log)
                 first = run(common, empty, env)
                 second = run(common, empty, env)
                 third = run([*common, "--offline"], empty, env)
-                sent = origin.requests - before
+                sent = len(server.log) - before
                 rounds.append((first, second, third))
                 same = first.stdout == second.stdout == third.stdout
                 print(
@@ -235,7 +200,6 @@ def main() -> int:
                     f"{third.status}; {sent} requests; same block: {same}",
                     file=sys.stderr,
                 )
-        origin.close()
     print(
         f"{len(feeds)} feeds (community calendar {len(calendar) / 2**20:.1f} MB with "
         f"{args.calendar_events} events, {len(feeds) - 1} Meetup feeds), latency "
