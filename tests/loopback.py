@@ -33,6 +33,18 @@ HOSTS = (
 Route = Callable[[str, int], tuple[str, int] | None]
 
 
+class _Listener(socketserver.ThreadingTCPServer):
+    """A thread per connection, and a backlog for a client opening dozens at once (the
+    default of 5 makes the rest wait a second for a retransmitted SYN)."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
+class _HttpListener(_Listener):
+    allow_reuse_address = True
+
+
 class CertificateAuthority:
     """A trustme CA: a server context for `HOSTS` and the CA file for SSL_CERT_FILE."""
 
@@ -64,8 +76,7 @@ class ConnectProxy:
             def handle(self) -> None:
                 proxy._handle(self.request)
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Listener(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -212,8 +223,7 @@ class LoopbackServer:
             def log_message(self, *args: object) -> None:
                 return
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _HttpListener(("127.0.0.1", 0), Handler)
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

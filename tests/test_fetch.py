@@ -695,8 +695,9 @@ def test_150_feeds_are_fetched_concurrently_and_in_order(server, tmp_path) -> No
     assert outcome.failures == ()
     assert [f.spec.name for f in outcome.feeds] == [s.name for s in specs]
     assert all(f"group-{n}@meetup.com".encode() in f.body for n, f in enumerate(outcome.feeds))
-    assert state["most"] == 8 and len(server.log) == 150
-    assert elapsed < 12
+    served = [r for r, _ in server.log if r.path.startswith("/group-")]
+    assert 1 < state["most"] <= 8 and len(served) == 150
+    assert elapsed < 13  # one after another: 15 s
 
 
 # --- limits ------------------------------------------------------------------------------------

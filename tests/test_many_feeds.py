@@ -71,7 +71,9 @@ def origin(authority: CertificateAuthority) -> Iterator[LoopbackServer]:
     """One https server standing for calendar.google.com and www.meetup.com: an ETag for the
     calendar, `no-store` and no ETag for Meetup's feeds, as both send them."""
     body = FIXTURE.read_bytes()
-    urlnames: dict[str, int] = {}
+    groups = load_config(REPO / "events" / "data" / "calendars.toml").calendars[1:]
+    # each group's number from its place in the list, not from the order requests arrive in
+    urlnames = {spec.source.split("/")[3]: n for n, spec in enumerate(groups)}
 
     def answer(path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         calendar = {"ETag": '"community-1"', "Content-Type": "text/calendar"}
@@ -82,7 +84,7 @@ def origin(authority: CertificateAuthority) -> Iterator[LoopbackServer]:
         found = re.fullmatch(r"/([\w-]+)/events/ical/", path)
         if found is None:
             return 404, {}, b""
-        number = urlnames.setdefault(found[1], len(urlnames))
+        number = urlnames.get(found[1], len(urlnames))
         meetup = {"Cache-Control": "no-store", "Content-Type": "text/calendar"}
         return 200, meetup, meetup_feed(found[1], number)
 
