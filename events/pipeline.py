@@ -174,13 +174,15 @@ def upcoming(
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
     each request; `retries` is how many times a feed is tried again after a transient failure.
 
-    Groups are named by `registry` (a Registry, or a JSON file `twir-events registry learn`
-    wrote; default: the shipped one), refreshed from the TWIR issues in `archive` (a checkout,
-    or folders of issues or blocks) dated before `start`, then by calendars.toml's groups.
+    Groups are named by `registry`: a Registry, used as it is, or a JSON file that `twir-events
+    registry learn` wrote, whose groups win over the shipped registry's (the fallback, and the
+    default); then refreshed from the TWIR issues in `archive` (a checkout, or folders of issues
+    or blocks) dated before `start`; then by calendars.toml's groups.
 
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
     """
+    from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
     if weeks < 1:
@@ -188,7 +190,13 @@ def upcoming(
     window = Window.of_weeks(start or next_issue_date(), weeks)
     cfg = load_config(config)
     specs = tuple(spec_for(c) for c in calendars) if calendars else cfg.calendars
-    registry = load_registry(registry)
+    shipped = Registry.bundled()
+    chosen = load_registry(registry)
+    if not isinstance(registry, Registry) and chosen is not shipped:
+        from events.registry.refresh import combined
+
+        chosen = combined(chosen, shipped, before=window.start)
+    registry = chosen
     if archive is not None:
         registry = _refresh(registry, archive, window.start)
     if cfg.groups:

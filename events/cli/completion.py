@@ -120,18 +120,17 @@ def _bash(commands: list[_Command]) -> str:
         cases.append(f"        {'|'.join(dict.fromkeys(values['other']))}) return;;")
     per_command = []
     for command in commands:
-        spelled = " ".join(
-            [*sorted({f for flag in command.flags for f in flag.flags}), *command.words]
-        )
+        spelled = " ".join(sorted({f for flag in command.flags for f in flag.flags}))
         files = "1" if command.files else ""
         per_command.append(
-            f'        "{command.name}") opts={shlex.quote(spelled)}; files="{files}";;'
+            f'        "{command.name}") opts={shlex.quote(spelled)}; '
+            f'words={shlex.quote(" ".join(command.words))}; files="{files}";;'
         )
     return "\n".join(
         [
             f'# bash completion for {PROG}: eval "$({PROG} completion bash)"',
             f"{FUNCTION}() {{",
-            '    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" opts="" files="" i',
+            '    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" opts="" words="" files="" i',
             '    (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"',
             "    for ((i = 1; i < COMP_CWORD; i++)); do",
             '        case "${COMP_WORDS[i]}" in',
@@ -144,10 +143,12 @@ def _bash(commands: list[_Command]) -> str:
             '    case "$cmd" in',
             *per_command,
             "    esac",
-            '    if [[ "$cur" != -* && -n "$files" ]]; then',
-            '        COMPREPLY=($(compgen -W "$opts" -- "$cur") $(compgen -f -- "$cur"))',
-            "    else",
+            '    if [[ "$cur" == -* ]]; then',
             '        COMPREPLY=($(compgen -W "$opts" -- "$cur"))',
+            '    elif [[ -n "$files" ]]; then',
+            '        COMPREPLY=($(compgen -W "$words" -- "$cur") $(compgen -f -- "$cur"))',
+            "    else",
+            '        COMPREPLY=($(compgen -W "$words" -- "$cur"))',
             "    fi",
             "}",
             f"complete -o default -F {FUNCTION} {PROG}",

@@ -222,8 +222,8 @@ OPTIONS: tuple[Option, ...] = (
         ("--format",),
         frozenset({BLOCK}),
         "markdown",
-        "markdown (the block), json, table (a review of each event), ics (iCalendar) "
-        "(default: markdown)",
+        "what to write: markdown (the block), json, table (a review of each event), ics "
+        "(an iCalendar feed) (default: markdown)",
         {"choices": FORMATS},
     ),
     Option(

@@ -27,7 +27,14 @@ from events.rules.issue import events_block, issue_date
 from events.rules.links import link_key
 from events.rules.names import name_key
 
-__all__ = ["archive_folders", "find_checkout", "read_archive", "refresh_from", "refreshed"]
+__all__ = [
+    "archive_folders",
+    "combined",
+    "find_checkout",
+    "read_archive",
+    "refresh_from",
+    "refreshed",
+]
 
 #: Issues older than this before the registry's newest naming are already in it.
 KNOWN_MARGIN = timedelta(days=365)
@@ -128,7 +135,49 @@ def refreshed(base: Registry, blocks: Sequence[Block], *, before: date | None = 
             fresh.append(group)
         else:
             joined[target] = _join(joined[target], group, covered, before)
-    return Registry([*joined.values(), *fresh])
+    touched = {id(g) for g in base} ^ {id(g) for g in joined.values()}
+    groups = [_retire(g) if id(g) in touched else g for g in joined.values()]
+    return Registry([*groups, *(_retire(g) for g in fresh)])
+
+
+def combined(primary: Registry, fallback: Registry, *, before: date | None = None) -> Registry:
+    """A learned registry (`registry learn -o FILE`) over the shipped one: each of its groups
+    joined with the fallback group it shares a link or a name with, its naming winning; the
+    fallback's other groups kept as they are."""
+    joined: dict[int, RegistryGroup] = {id(g): g for g in fallback}
+    fresh: list[RegistryGroup] = []
+    days = [n[0] for g in primary for n in g.namings]
+    covered = (min(days), max(days)) if days else (date.min, date.max)
+    for group in primary:
+        target = _same_group(fallback, group)
+        if target is None or id(target) not in joined:
+            fresh.append(group)
+        else:
+            joined[id(target)] = _join(joined[id(target)], group, covered, before)
+    touched = {id(g) for g in fallback} ^ {id(g) for g in joined.values()}
+    groups = [_retire(g) if id(g) in touched else g for g in joined.values()]
+    return Registry([*groups, *fresh])
+
+
+def _same_group(registry: Registry, group: RegistryGroup) -> RegistryGroup | None:
+    """The group of `registry` that answers to `group`'s own link, name, or another link."""
+    for key in group.own_keys():
+        if found := registry.by_link(key):
+            return found
+    if found := registry.by_name(group.name):
+        return found
+    for key in group.links:
+        if found := registry.by_link(key):
+            return found
+    return next(filter(None, (registry.by_name(n) for n in group.names)), None)
+
+
+def _retire(group: RegistryGroup) -> RegistryGroup:
+    """The group with the links of its former namings that its latest naming replaced."""
+    current = link_key(group.url) if group.url else None
+    former = (link_key(url) for _, _, url, _ in group.namings[:-1] if url)
+    retired = tuple(dict.fromkeys(k for k in former if k and k != current))
+    return replace(group, retired=retired) if retired else group
 
 
 def _start(block: Block) -> date:
