@@ -346,3 +346,30 @@ def test_fill_draft_checks_its_arguments():
         events.fill_draft("Rusty Events between 2025-11-19 - 2025-12-17 🦀\n", "nope")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="text"):
         events.fill_draft(b"x", agenda_of())  # type: ignore[arg-type]
+
+
+def test_the_readme_lines_for_create_draft_give_what_the_draft_command_writes(
+    tmp_path, monkeypatch
+):
+    readme = (REPO / "README.md").read_text("utf-8")
+    after = readme[readme.index("The three lines `tools/create_draft.py` would") :]
+    code = after.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) == 3
+    root = tmp_path / "twir"
+    for folder in ("content", "draft"):
+        (root / folder).mkdir(parents=True)
+    scope = {"date": date(2025, 11, 19), "path_from_root": lambda path: str(root / path)}
+    real = events.upcoming
+    calls = []
+
+    def offline(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **{**kwargs, "calendars": [str(FEED)]})
+
+    monkeypatch.setattr(events, "upcoming", offline)  # the snapshot instead of the network
+    exec(code, scope)
+    assert calls and calls[0]["archive"] == str(root / "")
+    draft = make_draft(MINI_TEMPLATE, date(2025, 11, 19), scope["events_list"])
+    agenda = real(date(2025, 11, 19), calendars=[str(FEED)], archive=root)
+    text, changes = events.fill_draft(draft, agenda)
+    assert text == draft and changes.summary == "0 new, 0 gone, 0 changed"
