@@ -117,3 +117,23 @@ def test_format_ics_through_the_command(tmp_path):
     assert done.returncode == 0 and done.stdout == b""
     calendar = icalendar.Calendar.from_ical(out.read_bytes())
     assert len(calendar.walk("VEVENT")) > 40
+
+
+def test_on_a_terminal_the_table_is_drawn_with_rich_and_keeps_links_whole():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from events.cli.review import print_review
+
+    warned = replace(
+        event("2025-11-20", title="Hack [night]"),
+        problems=(Problem(ProblemKind.PLACE_NOT_UNDERSTOOD, "cal", "place 'x' not understood"),),
+        sources=("Rust Community Calendar",),
+    )
+    out = StringIO()
+    print_review(Console(file=out, width=250, color_system=None), agenda_of(warned))
+    text = out.getvalue()
+    assert "Hack [night]" in text  # rich markup in a title stays text
+    assert "https://www.meetup.com/rust-x/events/1/" in text
+    assert "place 'x' not" in text and "Rust Community" in text

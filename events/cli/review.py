@@ -20,11 +20,8 @@ def print_review(console: Console, agenda: Agenda) -> None:
 
     table = Table(title=summary(agenda), title_justify="left", show_lines=True)
     table.add_column("date", no_wrap=True)
-    table.add_column("location")
-    table.add_column("group")
-    table.add_column("title and link")
-    table.add_column("from")
-    table.add_column("guessed or warned")
+    for column in ("location", "group", "title and link", "from", "guessed or warned"):
+        table.add_column(column, overflow="fold")  # a link is folded, never cut short
     for row in review_rows(agenda):
         notes = "\n".join(
             f"[{'yellow' if severity == 'warning' else 'dim'}]{escape(text)}[/]"
