@@ -111,7 +111,7 @@ def _agenda(args: argparse.Namespace, start: date | None, *near: Path) -> Agenda
         return 2
     _say_problems(agenda, args)
     if console is not None:
-        _summary(console, agenda)
+        _summary(console, agenda, verbose=args.verbose)
     return agenda
 
 
@@ -131,14 +131,17 @@ def _say_problems(agenda: Agenda, args: argparse.Namespace) -> None:
         say(f"error: {failure}")
 
 
-def _summary(console: Console, agenda: Agenda) -> None:
+def _summary(console: Console, agenda: Agenda, *, verbose: bool) -> None:
     from collections import Counter
 
     from events.cli.progress import SummaryRow, print_summary
+    from events.model import Severity
     from events.stages.fetch import freshness
 
     events = Counter(e.feed for e in agenda.events)
-    warnings = Counter(p.feed for p in agenda.problems)
+    warnings = Counter(
+        p.feed for p in agenda.problems if verbose or p.kind.severity is not Severity.NOTE
+    )
     rows: list[SummaryRow] = [
         (f.spec.name, freshness(f), events[f.spec.name], warnings[f.spec.name])
         for f in agenda.feeds

@@ -40,6 +40,9 @@ def to_ics(agenda: Agenda, *, now: datetime | None = None) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Rusty Events")
+    # how often subscribers should look again (RFC 7986, and the name most clients read)
+    calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
     calendar.add(
         "x-wr-caldesc",
         f"Rust community events between {window.start.isoformat()} and "
