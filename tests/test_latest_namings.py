@@ -160,3 +160,13 @@ def test_upcoming_takes_a_registry_and_an_archive(tmp_path, plain):
     assert events.to_markdown(shipped) == plain
     with pytest.raises(TypeError, match="registry"):
         events.upcoming(date(2025, 11, 19), calendars=[str(FEED)], registry=5)  # type: ignore[arg-type]
+
+
+def test_only_a_folder_holding_twir_files_is_taken_for_a_checkout(tmp_path):
+    site = tmp_path / "site"
+    for folder in ("content", "draft"):
+        (site / folder).mkdir(parents=True)
+    (site / "content" / "about.md").write_text("# About\n")
+    assert find_checkout(site) is None  # a web site with the same folders
+    (site / "content" / "2025-11-12-this-week-in-rust.md").write_text("Date: 2025-11-12\n")
+    assert find_checkout(site / "draft") == site.resolve()

@@ -63,7 +63,11 @@ def _archive(args: argparse.Namespace, *near: Path) -> str | None:
         return args.archive
     from events.registry.refresh import find_checkout
 
-    for place in (Path.cwd(), *near):
+    try:
+        here = [Path.cwd()]
+    except OSError:  # the current directory was removed
+        here = []
+    for place in (*here, *near):
         checkout = find_checkout(place)
         if checkout is not None:
             if args.verbose:

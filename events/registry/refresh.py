@@ -43,17 +43,27 @@ Naming = tuple[date, str, str | None, Place | None]
 
 
 def find_checkout(start: Path) -> Path | None:
-    """The TWIR repository `start` is in (it or a parent with `content/` and `draft/` beside
-    `draft/DRAFT_TEMPLATE` or `tools/create_draft.py`), or None."""
-    start = start.resolve()
+    """The TWIR repository `start` is in: it or a parent with `content/` and `draft/` that
+    holds TWIR's files (`draft/DRAFT_TEMPLATE`, `tools/create_draft.py`, or issues named
+    `YYYY-MM-DD-this-week-in-rust.md`); None when there is none."""
+    try:
+        start = start.resolve()
+    except OSError:
+        return None
     for folder in (start, *start.parents):
-        if (
-            (folder / "content").is_dir()
-            and (folder / "draft").is_dir()
-            and ((folder / "draft" / "DRAFT_TEMPLATE").is_file() or (folder / "tools").is_dir())
-        ):
+        content, draft = folder / "content", folder / "draft"
+        if content.is_dir() and draft.is_dir() and _holds_twir(folder):
             return folder
     return None
+
+
+def _holds_twir(folder: Path) -> bool:
+    if (folder / "draft" / "DRAFT_TEMPLATE").is_file():
+        return True
+    if (folder / "tools" / "create_draft.py").is_file():
+        return True
+    issues = (folder / name for name in ("content", "draft"))
+    return any(next(place.glob("*-this-week-in-rust.md"), None) for place in issues)
 
 
 def archive_folders(path: Path) -> list[Path]:
@@ -175,6 +185,8 @@ def _same_group(registry: Registry, group: RegistryGroup) -> RegistryGroup | Non
 def _retire(group: RegistryGroup) -> RegistryGroup:
     """The group with the links of its former namings that its latest naming replaced."""
     current = link_key(group.url) if group.url else None
+    if current is None:
+        return group  # nothing to show instead of the entry's link
     former = (link_key(url) for _, _, url, _ in group.namings[:-1] if url)
     retired = tuple(dict.fromkeys(k for k in former if k and k != current))
     return replace(group, retired=retired) if retired else group
