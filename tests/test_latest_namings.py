@@ -77,6 +77,11 @@ def test_the_published_issue_of_last_week_renamed_names_this_weeks_events(tmp_pa
         "[Seattle Rust User Group](https://www.meetup.com/join-srug/events/)",
         "[Seattle Rustaceans](https://www.meetup.com/seattle-rustaceans/)",
     )
+    # a luma group, first of joint listings, known by the titles of its events alone
+    renamed = renamed.replace(
+        "[Rust Girona](https://lu.ma/rust-girona)",
+        "[Girona Rustaceans](https://luma.com/girona-rustaceans)",
+    )
     assert renamed.count(NEW) >= 2
     archive = tmp_path / "issues"
     archive.mkdir()
@@ -84,6 +89,10 @@ def test_the_published_issue_of_last_week_renamed_names_this_weeks_events(tmp_pa
     done = run(*WINDOW, "--archive", str(archive))
     assert done.returncode == 0
     assert done.stdout.count(NEW) == plain.count(OLD)
+    assert "[Rust Girona](" not in done.stdout
+    assert done.stdout.count("[Girona Rustaceans](https://luma.com/girona-rustaceans)") == (
+        plain.count("[Rust Girona](")
+    )
     seattle = [line for line in done.stdout.splitlines() if "Seattle" in line and "* 2025" in line]
     assert seattle and all(
         "[Seattle Rustaceans](https://www.meetup.com/seattle-rustaceans/)" in line

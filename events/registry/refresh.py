@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from events.model import Place
-from events.registry.archive import Block, parse_block
+from events.registry.archive import Block, Listing, parse_block
 from events.registry.groups import Registry, RegistryGroup
 from events.registry.learn import learn_blocks
 from events.rules.issue import events_block, issue_date
@@ -197,35 +197,63 @@ def _start(block: Block) -> date:
 
 
 def _matches(base: Registry, learned: Registry, blocks: Sequence[Block]) -> dict[int, int]:
-    """For each learned group (by id), the base group (by id) most of its listings name."""
+    """For each learned group (by id), the base group (by id) most of its listings name.
+
+    A listing names a base group by the group's link or name; when editors renamed and
+    re-linked a group at once, by the events listed under it as their first group: a Meetup
+    event link's group, or a title only that group uses, at home in the same city.
+    """
     votes: dict[int, Counter[int]] = defaultdict(Counter)
     for block in blocks:
         for listing in block.listings:
-            for name, url in listing.groups:
+            for index, (name, url) in enumerate(listing.groups):
                 mine = learned.by_link(url) or learned.by_name(name)
                 if mine is None:
                     continue
                 theirs = base.by_link(url) or base.by_name(name)
-                if theirs is None and len(listing.groups) == 1:
-                    # renamed and re-linked at once: the Meetup group of its events
-                    theirs = next(filter(None, (base.by_link(u) for _, u in listing.titles)), None)
+                if theirs is None and index == 0:
+                    theirs = _by_events(base, listing, mine)
                 if theirs is not None:
                     votes[id(mine)][id(theirs)] += 1
     return {mine: counts.most_common(1)[0][0] for mine, counts in votes.items()}
 
 
+def _by_events(base: Registry, listing: Listing, mine: RegistryGroup) -> RegistryGroup | None:
+    """The base group whose events these are, for a group the base knows by no name or link."""
+    others = {id(g) for n, u in listing.groups[1:] if (g := base.by_link(u) or base.by_name(n))}
+    for _, event_url in listing.titles:
+        found = base.by_link(event_url)  # a Meetup event link names its group
+        if found is not None and id(found) not in others:
+            return found
+    for title, _ in listing.titles:
+        found = base.by_title(title)
+        if found is not None and id(found) not in others and _same_home(found, mine):
+            return found
+    return None
+
+
+def _same_home(one: RegistryGroup, other: RegistryGroup) -> bool:
+    if one.home is None or other.home is None:
+        return False
+    return (name_key(one.home.city), one.home.country) == (
+        name_key(other.home.city),
+        other.home.country,
+    )
+
+
 def _event_links(
     learned: Registry, blocks: Sequence[Block], before: date | None
 ) -> dict[int, list[str]]:
-    """Event-link keys of the listings of one group in issues whose window reaches `before`."""
+    """Event-link keys of the listings in issues whose window reaches `before`, for their first
+    group: this week, the same event is named as editors named it last week."""
     found: dict[int, list[str]] = defaultdict(list)
     for block in blocks:
         if before is not None and block.end < before:
             continue
         for listing in block.listings:
-            if len(listing.groups) != 1:
+            if not listing.groups:
                 continue
-            name, url = listing.groups[0]
+            name, url = listing.groups[0]  # a joint listing's events are its first group's
             mine = learned.by_link(url) or learned.by_name(name)
             if mine is None:
                 continue
