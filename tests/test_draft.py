@@ -373,3 +373,17 @@ def test_the_readme_lines_for_create_draft_give_what_the_draft_command_writes(
     agenda = real(date(2025, 11, 19), calendars=[str(FEED)], archive=root)
     text, changes = events.fill_draft(draft, agenda)
     assert text == draft and changes.summary == "0 new, 0 gone, 0 changed"
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "fifo", "binary"])
+def test_a_draft_that_cannot_be_read_is_one_line_and_status_2(tmp_path, kind):
+    path = tmp_path / "2025-11-19-this-week-in-rust.md"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe Rusty Events between")
+    done = run("draft", str(path), "--calendar", str(FEED))
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and str(path) in done.stderr

@@ -237,7 +237,11 @@ def _write(output: str | None, data: bytes) -> int:
 
 
 def _read_text(path: Path) -> str | int:
+    """A file's text, or (having said why in one line) status 2; never waits on a FIFO."""
     try:
+        if path.exists() and not path.is_file():
+            say(f"{PROG}: {path}: not a regular file")
+            return 2
         return path.read_bytes().decode("utf-8")
     except OSError as exc:
         say(f"{PROG}: cannot read {path}: {exc.strerror or exc}")
