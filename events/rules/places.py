@@ -46,6 +46,7 @@ _POSTCODES = [
     re.compile(r"\b\d{4}\s?[A-Z]{2}\b(?![\w-])"),  # NL: 1015 BR
     re.compile(r"\b\d{3}-\d{4}\b|\b\d{5}-\d{3}\b|\b\d{4}-\d{3}\b|\b\d{2}-\d{3}\b"),  # JP BR PT PL
     re.compile(r"\b\d{3}\s\d{2}\b"),  # CZ SK SE GR: 110 00
+    re.compile(r"\b[A-Z]\d{4}[A-Z]{0,3}\b"),  # AR: C1043, C1043AAZ
     re.compile(r"\b\d{5}-\d{4}\b|\b\d{4,6}\b"),  # US ZIP and plain numeric codes
 ]
 #: Words of streets, buildings and venues: a part holding one is not a city.
@@ -129,7 +130,8 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
     """Every way the right end of the parts can name a country (and a state)."""
     *rest, last = parts
     readings: list[_Reading] = []
-    country = country_code(last.text)
+    # `Taiwan 110`: a postcode too short to be taken for one elsewhere, after the country
+    country = country_code(last.text) or country_code(re.sub(r"\s+\d{3}$", "", last.text))
     if country:
         readings.append(_with_state(country, tuple(rest), last.text))
     for c, s in state_codes(last.text):
@@ -201,11 +203,19 @@ def _tail(text: str, country: str, state: str | None) -> str | None:
     return None
 
 
+def _state_of(found: tuple[City, ...]) -> str | None:
+    """The state of a city the gazetteer knows, when its big namesakes agree on one."""
+    if not found:
+        return None
+    best = found[0]
+    states = {c.state for c in found if c.population * 10 > best.population}
+    return best.state if len(states) == 1 else None
+
+
 def _place(text: str, country: str, state: str | None, found: tuple[City, ...]) -> _Found:
     best = found[0] if found else None
-    if best is not None and state is None and country in STATE_COUNTRIES:
-        states = {c.state for c in found if c.population * 10 > best.population}
-        state = best.state if len(states) == 1 else None
+    if state is None and country in STATE_COUNTRIES:
+        state = _state_of(found)
     city = _as_written(text)
     place = Place(city, country, state, timezone_for(city, country, state))
     return _Found(place, best is not None, best.population if best else 0)
@@ -379,6 +389,8 @@ def parse_display(text: str, *, lenient: bool = False) -> Place | None:
                 state = state_part.upper()
             elif not lenient:
                 return None
+    if state is None and country in STATE_COUNTRIES and not lenient:
+        state = _state_of(find_cities(city, country))  # `Toronto, CA` is `Toronto, ON, CA`
     return Place(city, country, state, timezone_for(city, country, state))
 
 

@@ -23,7 +23,7 @@ from events.rules.dates import local_days
 from events.rules.google import embed_page, event_page
 from events.rules.html import read_description
 from events.rules.names import name_key
-from events.rules.places import explain_location, parse_display
+from events.rules.places import explain_location
 from events.rules.wording import (
     about_rust,
     cancelled_title,
@@ -405,7 +405,7 @@ def _mode_and_place(
     words = read_location_words(location)
     if words.mode == "online":
         if words.place and home is None:
-            return "online", parse_display(words.place) or explain_location(words.place)[0]
+            return "online", explain_location(words.place)[0]
         return "online", home
     mode: Mode = "hybrid" if words.mode == "hybrid" else "in-person"
     if mode == "in-person" and (
@@ -426,4 +426,6 @@ def _mode_and_place(
         notes.append(
             (ProblemKind.PLACE_NOT_UNDERSTOOD, f"place not understood: {location!r} ({reason})")
         )
+        if mode == "hybrid":
+            return "online", None  # no venue to list it under: it is listed as online
     return mode, place
