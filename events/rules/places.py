@@ -332,6 +332,35 @@ def parse_location(text: str) -> Place | None:
     return explain_location(text)[0]
 
 
+_NAME_WORDS = re.compile(r"[^\W_]+")
+#: A city named in a group's name must be this big, and ten times bigger than its namesakes.
+HOME_MIN_POPULATION = 100_000
+
+
+def home_in_name(name: str) -> Place | None:
+    """The city a group's name or Meetup urlname names (`Boston Rust Meetup`,
+    `rust-and-c-plus-plus-in-cardiff`), when the gazetteer knows one big city of that name:
+    a guess at the home of a group nobody has published yet."""
+    words = _NAME_WORDS.findall(name)
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            text = " ".join(words[start : start + size])
+            if len(text) < 4 or any(c.isdigit() for c in text):
+                continue
+            shown, found = match_city(text)
+            if not found or found[0].population < HOME_MIN_POPULATION:
+                continue
+            best = found[0]
+            rival = next(
+                (c for c in found[1:] if (c.country, c.state) != (best.country, best.state)), None
+            )
+            if rival is not None and rival.population * 10 > best.population:
+                continue
+            city = _as_written(shown)
+            return Place(city, best.country, best.state, best.timezone)
+    return None
+
+
 # -- the published form (CALENDAR.md §3 "Location") ------------------------------------------
 
 
