@@ -88,14 +88,14 @@ def test_misplaced_options_cost_one_line_and_status_2(argv, wrong, capsys):
     assert len(err.strip().splitlines()) == 1 and wrong in err
 
 
-def test_quiet_feeds_works_end_to_end():
-    done = run("--quiet", "feeds", "--calendar", str(FEED))
+def test_quiet_feeds_works_end_to_end(cli):
+    done = cli("--quiet", "feeds", "--calendar", str(FEED))
     assert done.returncode == 0, done.stderr
     assert str(FEED) in done.stdout
 
 
-def test_help_shows_defaults_locations_exit_codes_and_examples():
-    done = run("--help")
+def test_help_shows_defaults_locations_exit_codes_and_examples(cli):
+    done = cli("--help")
     assert done.returncode == 0
     text = " ".join(done.stdout.split())
     assert "(default: 4)" in text and "(default: 30)" in text and "(default: markdown)" in text
@@ -107,11 +107,11 @@ def test_help_shows_defaults_locations_exit_codes_and_examples():
     assert "examples:" in text and "twir-events draft " in text
     for command in ("draft", "feeds", "registry", "completion"):
         assert command in text
-    draft = run("draft", "--help")
+    draft = cli("draft", "--help")
     assert "If you are running a Rust event" in draft.stdout and "exit status:" in draft.stdout
 
 
-def test_notes_are_said_only_with_verbose(tmp_path):
+def test_notes_are_said_only_with_verbose(cli, tmp_path):
     # the same event twice: the duplicate is a note
     entry = (
         "BEGIN:VEVENT\r\nDTSTART:20251120T170000Z\r\nUID:{uid}\r\n"
@@ -126,9 +126,9 @@ def test_notes_are_said_only_with_verbose(tmp_path):
         + "END:VCALENDAR\r\n",
         "utf-8",
     )
-    plain = run("--from", "2025-11-19", "--calendar", str(feed))
-    verbose = run("--from", "2025-11-19", "--calendar", str(feed), "-v")
-    quiet = run("--from", "2025-11-19", "--calendar", str(feed), "-q")
+    plain = cli("--from", "2025-11-19", "--calendar", str(feed))
+    verbose = cli("--from", "2025-11-19", "--calendar", str(feed), "-v")
+    quiet = cli("--from", "2025-11-19", "--calendar", str(feed), "-q")
     assert plain.returncode == verbose.returncode == quiet.returncode == 0
     assert plain.stdout == verbose.stdout == quiet.stdout
     notes = [line for line in verbose.stderr.splitlines() if line.startswith("note: ")]
@@ -158,8 +158,8 @@ def bash_complete(script: str, *words: str) -> list[str]:
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
-def test_bash_completion_offers_commands_options_and_choices(tmp_path):
-    script = run("completion", "bash").stdout
+def test_bash_completion_offers_commands_options_and_choices(cli, tmp_path):
+    script = cli("completion", "bash").stdout
     assert "complete -o default -F _twir_events twir-events" in script
     assert {"draft", "feeds", "registry", "completion"} <= set(bash_complete(script, ""))
     assert set(bash_complete(script, "--for")) == {"--format"}
@@ -173,9 +173,9 @@ def test_bash_completion_offers_commands_options_and_choices(tmp_path):
     assert f"{tmp_path}/2025-11-19-this-week-in-rust.md" in offered
 
 
-def test_zsh_and_fish_scripts_name_every_command_and_option():
-    zsh = run("completion", "zsh").stdout
-    fish = run("completion", "fish").stdout
+def test_zsh_and_fish_scripts_name_every_command_and_option(cli):
+    zsh = cli("completion", "zsh").stdout
+    fish = cli("completion", "fish").stdout
     assert zsh.startswith("#compdef twir-events\n") and "bashcompinit" in zsh
     assert "complete -o default -F _twir_events twir-events" in zsh
     for command in ("draft", "feeds", "registry", "completion"):
@@ -191,7 +191,7 @@ def test_zsh_and_fish_scripts_name_every_command_and_option():
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
-def test_the_bash_script_is_valid_bash():
-    script = run("completion", "bash").stdout
+def test_the_bash_script_is_valid_bash(cli):
+    script = cli("completion", "bash").stdout
     done = subprocess.run(["bash", "-n"], input=script, text=True, timeout=30)
     assert done.returncode == 0

@@ -140,20 +140,20 @@ def test_the_draft_of_create_draft_gets_the_plain_listings_and_nothing_else_chan
 
 
 @needs_shared
-def test_a_second_run_reports_nothing_new_and_leaves_the_file_alone(tmp_path, plain):
+def test_a_second_run_reports_nothing_new_and_leaves_the_file_alone(cli, tmp_path, plain):
     last_week = LAST_WEEK.read_text("utf-8")
     path = tmp_path / "2025-11-19-this-week-in-rust.md"
     path.write_text(
         make_draft(TEMPLATE.read_text("utf-8"), date(2025, 11, 19), previous_events(last_week)),
         "utf-8",
     )
-    assert run("draft", str(path), "--calendar", str(FEED), "--no-archive").returncode == 0
+    assert cli("draft", str(path), "--calendar", str(FEED), "--no-archive").returncode == 0
     first = path.read_bytes()
     os.utime(path, (1_000_000_000, 1_000_000_000))
     inode = path.stat().st_ino
 
     # --from defaults to the draft's date: its file name
-    done = run("draft", str(path), "--calendar", str(FEED), "--no-archive")
+    done = cli("draft", str(path), "--calendar", str(FEED), "--no-archive")
 
     assert done.returncode == 0, done.stderr
     assert f"{path}: 0 new, 0 gone, 0 changed" in done.stderr
@@ -163,12 +163,12 @@ def test_a_second_run_reports_nothing_new_and_leaves_the_file_alone(tmp_path, pl
 
 
 @needs_shared
-def test_the_placeholder_of_create_draft_is_filled(tmp_path, plain):
+def test_the_placeholder_of_create_draft_is_filled(cli, tmp_path, plain):
     draft = make_draft(TEMPLATE.read_text("utf-8"), date(2025, 11, 19), None)
     path = tmp_path / "draft.md"  # no date in the name: the Date: line gives it
     path.write_text(draft, "utf-8")
 
-    done = run("draft", str(path), "--calendar", str(FEED), "--no-archive")
+    done = cli("draft", str(path), "--calendar", str(FEED), "--no-archive")
 
     assert done.returncode == 0, done.stderr
     new = path.read_text("utf-8")
@@ -178,12 +178,12 @@ def test_the_placeholder_of_create_draft_is_filled(tmp_path, plain):
     assert f"{path}: {len(keys(plain))} new, 0 gone, 0 changed" in done.stderr
 
 
-def test_a_notes_file_is_refused_in_one_line_and_left_untouched(tmp_path):
+def test_a_notes_file_is_refused_in_one_line_and_left_untouched(cli, tmp_path):
     notes = tmp_path / "2025-11-19-this-week-in-rust.md"
     notes.write_text("# Notes\n\nNothing about events here.\n", "utf-8")
     os.utime(notes, (1_000_000_000, 1_000_000_000))
 
-    done = run("draft", str(notes), "--calendar", str(FEED))
+    done = cli("draft", str(notes), "--calendar", str(FEED))
 
     assert done.returncode == 2
     assert done.stdout == ""
@@ -205,13 +205,13 @@ def test_to_markdown_without_header_is_what_the_draft_holds_under_its_header(tmp
     assert header + "\n" in text
 
 
-def test_fill_draft_in_the_library_matches_the_command(tmp_path, plain):
+def test_fill_draft_in_the_library_matches_the_command(cli, tmp_path, plain):
     agenda = events.upcoming(date(2025, 11, 19), calendars=[str(FEED)])
     previous = make_draft(MINI_TEMPLATE, date(2025, 11, 19), None)
     text, changes = events.fill_draft(previous, agenda)
     path = tmp_path / "2025-11-19-this-week-in-rust.md"
     path.write_text(previous, "utf-8")
-    assert run("draft", str(path), "--calendar", str(FEED), "--no-archive").returncode == 0
+    assert cli("draft", str(path), "--calendar", str(FEED), "--no-archive").returncode == 0
     assert path.read_text("utf-8") == text
     assert changes.summary == f"{len(agenda_keys(agenda))} new, 0 gone, 0 changed"
     again, nothing = events.fill_draft(text, agenda)
@@ -222,13 +222,13 @@ def agenda_keys(agenda: Agenda) -> set[tuple[str, str]]:
     return {(e.date.isoformat(), e.url or "") for e in agenda.events}
 
 
-def test_dry_run_prints_the_draft_and_diff_a_unified_diff_and_neither_writes(tmp_path, plain):
+def test_dry_run_prints_the_draft_and_diff_a_unified_diff_and_neither_writes(cli, tmp_path, plain):
     draft = make_draft(MINI_TEMPLATE, date(2025, 11, 19), None)
     path = tmp_path / "2025-11-19-this-week-in-rust.md"
     path.write_text(draft, "utf-8")
 
-    shown = run("draft", str(path), "--calendar", str(FEED), "--dry-run")
-    diff = run("draft", str(path), "--calendar", str(FEED), "--diff")
+    shown = cli("draft", str(path), "--calendar", str(FEED), "--dry-run")
+    diff = cli("draft", str(path), "--calendar", str(FEED), "--diff")
 
     assert shown.returncode == diff.returncode == 0
     head, _, tail = split_section(draft)
@@ -239,17 +239,17 @@ def test_dry_run_prints_the_draft_and_diff_a_unified_diff_and_neither_writes(tmp
     assert path.read_text("utf-8") == draft
 
 
-def test_a_draft_whose_feed_cannot_be_read_is_left_as_it_is(tmp_path):
+def test_a_draft_whose_feed_cannot_be_read_is_left_as_it_is(cli, tmp_path):
     draft = make_draft(MINI_TEMPLATE, date(2025, 11, 19), None)
     path = tmp_path / "2025-11-19-this-week-in-rust.md"
     path.write_text(draft, "utf-8")
-    done = run("draft", str(path), "--calendar", str(tmp_path / "missing.ics"))
+    done = cli("draft", str(path), "--calendar", str(tmp_path / "missing.ics"))
     assert done.returncode == 1
     assert "left as it is" in done.stderr
     assert path.read_text("utf-8") == draft
 
 
-def test_previous_gives_the_same_report_for_the_plain_command(tmp_path, plain):
+def test_previous_gives_the_same_report_for_the_plain_command(cli, tmp_path, plain):
     last = tmp_path / "2025-11-12-this-week-in-rust.md"
     older = plain.replace("2025-11-19 - 2025-12-17", "2025-11-12 - 2025-12-10")
     # last week: one listing more, one less, one with another title
@@ -267,7 +267,7 @@ def test_previous_gives_the_same_report_for_the_plain_command(tmp_path, plain):
     issue += "\nIf you are running a Rust event please add it.\n\n## Jobs\n\n* [x](https://x.org)\n"
     last.write_text(issue, "utf-8")
 
-    done = run(*WINDOW, "--calendar", str(FEED), "--previous", str(last))
+    done = cli(*WINDOW, "--calendar", str(FEED), "--previous", str(last))
 
     assert done.returncode == 0, done.stderr
     assert done.stdout == plain
@@ -278,10 +278,10 @@ def test_previous_gives_the_same_report_for_the_plain_command(tmp_path, plain):
     assert "(old title)" in done.stderr
 
 
-def test_previous_that_holds_no_block_is_a_usage_error(tmp_path):
+def test_previous_that_holds_no_block_is_a_usage_error(cli, tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text("nothing\n", "utf-8")
-    done = run(*WINDOW, "--calendar", str(FEED), "--previous", str(notes))
+    done = cli(*WINDOW, "--calendar", str(FEED), "--previous", str(notes))
     assert done.returncode == 2 and done.stdout == ""
     assert str(notes) in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
@@ -376,7 +376,7 @@ def test_the_readme_lines_for_create_draft_give_what_the_draft_command_writes(
 
 
 @pytest.mark.parametrize("kind", ["missing", "folder", "fifo", "binary"])
-def test_a_draft_that_cannot_be_read_is_one_line_and_status_2(tmp_path, kind):
+def test_a_draft_that_cannot_be_read_is_one_line_and_status_2(cli, tmp_path, kind):
     path = tmp_path / "2025-11-19-this-week-in-rust.md"
     if kind == "folder":
         path.mkdir()
@@ -384,6 +384,6 @@ def test_a_draft_that_cannot_be_read_is_one_line_and_status_2(tmp_path, kind):
         os.mkfifo(path)
     elif kind == "binary":
         path.write_bytes(b"\xff\xfe Rusty Events between")
-    done = run("draft", str(path), "--calendar", str(FEED))
+    done = cli("draft", str(path), "--calendar", str(FEED))
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and str(path) in done.stderr

@@ -69,7 +69,7 @@ def test_a_group_renamed_and_relinked_last_week_is_shown_the_new_way(tmp_path, p
 
 
 @pytest.mark.skipif(not LAST_WEEK.is_file(), reason="../shared/twir is absent")
-def test_the_published_issue_of_last_week_renamed_names_this_weeks_events(tmp_path, plain):
+def test_the_published_issue_of_last_week_renamed_names_this_weeks_events(cli, tmp_path, plain):
     published = LAST_WEEK.read_text("utf-8")
     renamed = published.replace(
         "[Rust Berlin](https://www.meetup.com/rust-berlin/events/)", NEW
@@ -86,7 +86,7 @@ def test_the_published_issue_of_last_week_renamed_names_this_weeks_events(tmp_pa
     archive = tmp_path / "issues"
     archive.mkdir()
     (archive / "2025-11-12.md").write_text(renamed, "utf-8")
-    done = run(*WINDOW, "--archive", str(archive))
+    done = cli(*WINDOW, "--archive", str(archive))
     assert done.returncode == 0
     assert done.stdout.count(NEW) == plain.count(OLD)
     assert "[Rust Girona](" not in done.stdout
@@ -100,23 +100,23 @@ def test_the_published_issue_of_last_week_renamed_names_this_weeks_events(tmp_pa
     )
 
 
-def test_the_checkout_the_command_runs_in_is_the_default_archive(tmp_path, plain):
+def test_the_checkout_the_command_runs_in_is_the_default_archive(cli, tmp_path, plain):
     root = checkout(tmp_path / "twir", {"2025-11-12": last_weeks_issue(plain)})
     inside = root / "draft"
     assert find_checkout(inside) == root.resolve()
-    done = run(*WINDOW, cwd=inside)
+    done = cli(*WINDOW, cwd=inside)
     assert done.returncode == 0 and NEW in done.stdout
-    off = run(*WINDOW, "--no-archive", cwd=inside)
+    off = cli(*WINDOW, "--no-archive", cwd=inside)
     assert off.stdout == plain
     assert find_checkout(tmp_path) is None
 
 
-def test_issues_dated_on_or_after_the_window_start_do_not_count(tmp_path, plain):
+def test_issues_dated_on_or_after_the_window_start_do_not_count(cli, tmp_path, plain):
     issue = last_weeks_issue(plain).replace("Date: 2025-11-12", "Date: 2025-11-19")
     root = checkout(tmp_path / "twir", {"2025-11-19": issue})
     assert read_archive([root / "content"], before=date(2025, 11, 19)) == []
     assert len(read_archive([root / "content"], before=date(2025, 11, 20))) == 1
-    done = run(*WINDOW, "--archive", str(root))
+    done = cli(*WINDOW, "--archive", str(root))
     assert done.stdout == plain
 
 
@@ -132,30 +132,30 @@ def test_the_archive_naming_wins_over_what_the_shipped_registry_knew_of_those_we
     assert registry.by_name("Rust Paris") is not None and untouched is not None
 
 
-def test_a_learned_registry_file_is_used_over_the_shipped_one(tmp_path, plain):
+def test_a_learned_registry_file_is_used_over_the_shipped_one(cli, tmp_path, plain):
     issue = tmp_path / "2025-11-12-this-week-in-rust.md"
     issue.write_text(last_weeks_issue(plain), "utf-8")
     learned = tmp_path / "registry.json"
-    made = run("registry", "learn", str(issue), "-o", str(learned))
+    made = cli("registry", "learn", str(issue), "-o", str(learned))
     assert made.returncode == 0, made.stderr
-    done = run(*WINDOW, "--no-archive", "--registry", str(learned))
+    done = cli(*WINDOW, "--no-archive", "--registry", str(learned))
     assert done.returncode == 0, done.stderr
     assert NEW in done.stdout and OLD not in done.stdout
     # groups the file does not know are named by the shipped registry, the fallback
     assert done.stdout.replace(NEW, OLD) == plain
 
 
-def test_a_registry_file_that_cannot_be_used_is_one_line_and_status_2(tmp_path):
+def test_a_registry_file_that_cannot_be_used_is_one_line_and_status_2(cli, tmp_path):
     bad = tmp_path / "registry.json"
     bad.write_text('{"groups": 5}')
     for registry in (bad, tmp_path / "missing.json"):
-        done = run(*WINDOW, "--registry", str(registry))
+        done = cli(*WINDOW, "--registry", str(registry))
         assert done.returncode == 2 and done.stdout == ""
         assert str(registry) in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-def test_an_archive_that_is_not_a_folder_is_one_line_and_status_2(tmp_path):
-    done = run(*WINDOW, "--archive", str(tmp_path / "nowhere"))
+def test_an_archive_that_is_not_a_folder_is_one_line_and_status_2(cli, tmp_path):
+    done = cli(*WINDOW, "--archive", str(tmp_path / "nowhere"))
     assert done.returncode == 2 and "nowhere" in done.stderr
 
 

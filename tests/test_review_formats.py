@@ -64,10 +64,10 @@ def test_the_table_says_what_was_guessed_and_where_each_event_came_from():
     assert [r.notes for r in review_rows(agenda_of(clean))] == [()]
 
 
-def test_format_table_off_a_terminal_is_plain_text():
-    done = run("--from", "2025-11-19", "--calendar", str(FEED), "--format", "table")
+def test_format_table_off_a_terminal_is_plain_text(cli):
+    done = cli("--from", "2025-11-19", "--calendar", str(FEED), "--format", "table")
     assert done.returncode == 0
-    text = done.stdout.decode()
+    text = done.stdout
     assert text.startswith("Rusty Events between 2025-11-19 - 2025-12-17: ")
     assert f"from: {FEED}" in text
     assert "Rust Hack and Learn" in text and "\x1b[" not in text
