@@ -308,7 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_options(parser, None)
     parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="[COMMAND]",
+        title="commands (none: print the block)",
+    )
 
     draft = sub.add_parser(
         DRAFT,
@@ -353,7 +357,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     learn.add_argument("blocks", nargs="+", metavar="BLOCK", help="block or issue files")
-    learn.add_argument("-o", "--output", required=True, metavar="FILE", dest="learn_output")
+    learn.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        dest="learn_output",
+        help="the registry JSON to write (replaced atomically)",
+    )
     _add_options(learn, REGISTRY)
 
     completion = sub.add_parser(
