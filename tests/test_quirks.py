@@ -37,7 +37,9 @@ EXPECTED = {
 
 
 def _run(name: str) -> subprocess.CompletedProcess[str]:
+    # --verbose: some quirks are said as notes (duplicates merged), which only it shows
     args = ["--from", "2025-11-19", "--weeks", "4", "--calendar", str(QUIRKS / f"{name}.ics")]
+    args.append("--verbose")
     if (QUIRKS / f"{name}.toml").exists():
         args += ["--config", str(QUIRKS / f"{name}.toml")]
     return subprocess.run(

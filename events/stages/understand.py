@@ -255,6 +255,8 @@ def _groups_and_title(
     candidates: list[_Candidate] = []
 
     def add(record: RegistryGroup | None, name: str | None, url: str | None, linked: bool) -> None:
+        if record is not None and record.replaced(url):  # editors have re-linked it since
+            url, linked = None, False
         if record is not None:
             group = Group(record.name, url if linked and url else record.url, record.home)
         elif name:
