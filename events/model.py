@@ -45,6 +45,7 @@ class ProblemKind(Enum):
     NO_EVENT_LINK = "no event link"
     NO_TITLE = "no title"
     PLACE_NOT_UNDERSTOOD = "place not understood"
+    HOME_GUESSED = "home guessed"
     NO_TIME_ZONE = "no time zone"
     # notes: said with --verbose
     DUPLICATE = "duplicate"

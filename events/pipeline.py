@@ -10,12 +10,55 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from events.config import load_config, spec_for
 from events.model import Agenda, Event, FeedData, FeedSpec, Problem, ProblemKind, Window
 from events.rules.dates import next_issue_date
 
-__all__ = ["build_agenda", "next_issue_date", "upcoming"]
+if TYPE_CHECKING:
+    from events.registry import Registry
+
+__all__ = ["RegistryError", "build_agenda", "load_registry", "next_issue_date", "upcoming"]
+
+
+class RegistryError(ValueError):
+    """A registry file or an archive that cannot be used; the message names it."""
+
+
+def load_registry(registry: Registry | str | Path | None = None) -> Registry:
+    """`registry` itself, the registry in a JSON file, or the shipped one."""
+    from events.registry import Registry
+
+    if registry is None:
+        return Registry.bundled()
+    if isinstance(registry, Registry):
+        return registry
+    if not isinstance(registry, str | Path):
+        raise TypeError(f"registry must be a Registry or a file, not {type(registry).__name__}")
+    try:
+        return Registry.from_json(registry)
+    except OSError as exc:
+        raise RegistryError(f"{registry}: cannot read registry: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RegistryError(
+            f"{registry}: not a registry 'registry learn' wrote ({exc!r})"
+        ) from None
+
+
+def _refresh(
+    registry: Registry, archive: str | Path | Sequence[str | Path], before: date
+) -> Registry:
+    from events.registry.refresh import archive_folders, refresh_from
+
+    paths = [archive] if isinstance(archive, str | Path) else list(archive)
+    folders: list[Path] = []
+    for path in paths:
+        try:
+            folders.extend(archive_folders(Path(path)))
+        except ValueError as exc:
+            raise RegistryError(f"archive {exc}") from None
+    return refresh_from(registry, folders, before)
 
 
 def build_agenda(
@@ -160,12 +203,19 @@ def upcoming(
     retries: int = 3,
     deadline: float | None = 60.0,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
+    registry: Registry | str | Path | None = None,
+    archive: str | Path | Sequence[str | Path] | None = None,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
     each request; `retries` is how many times a feed is tried again after a transient failure;
     `deadline` (seconds, None for none) bounds the fetching: what has not answered by then
     comes from the cache, or fails.
+
+    Groups are named by `registry`: a Registry, used as it is, or a JSON file that `twir-events
+    registry learn` wrote, whose groups win over the shipped registry's (the fallback, and the
+    default); then refreshed from the TWIR issues in `archive` (a checkout, or folders of issues
+    or blocks) dated before `start`; then by calendars.toml's groups.
 
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
@@ -184,7 +234,15 @@ def upcoming(
     specs = (
         tuple(dict.fromkeys(spec_for(str(c)) for c in calendars)) if calendars else cfg.calendars
     )
-    registry = Registry.bundled()
+    shipped = Registry.bundled()
+    chosen = load_registry(registry)
+    if not isinstance(registry, Registry) and chosen is not shipped:
+        from events.registry.refresh import combined
+
+        chosen = combined(chosen, shipped, before=window.start)
+    registry = chosen
+    if archive is not None:
+        registry = _refresh(registry, archive, window.start)
     if cfg.groups:
         registry = registry.with_groups(cfg.groups)
     outcome = fetch_feeds(

@@ -15,4 +15,5 @@ No rule imports a stage; the stages (`events.stages`) and the registry only comp
 | §3 Regions | continents as TWIR files countries | `regions` |
 | §3 Entry, Sections, Order | the block's header, headings, order and two-line listings | `block` |
 | §3 Titles are shown as written | what is escaped so that text stays text | `text` |
+| §3 (end) TWIR's drafts and issues | where the block sits in an issue, an issue's date | `issue` |
 """
