@@ -73,8 +73,8 @@ def _locations() -> str:
 
     return (
         "files:\n"
-        "  configuration  --config FILE, else ./calendars.toml, else "
-        f"{_user_config()}, else the copy bundled in the package\n"
+        "  configuration  --config FILE, else ./calendars.toml, else the user's own\n"
+        f"                 ({_user_config()}), else the copy bundled in the package\n"
         f"  cache          --cache-dir DIR, else {default_cache_dir()}\n"
         "  archive        --archive DIR, else content/ and draft/ of the TWIR checkout the\n"
         "                 command runs in (the current directory or a parent), when there is one"
