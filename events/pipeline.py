@@ -79,8 +79,9 @@ def build_agenda(
     failures: list[Problem] = []
     events: list[Event] = []
     read: list[FeedData] = []
-    for feed in feeds:
-        expansion_problems, understood = _read_feed(feed, window, reg)
+    for feed, (expansion_problems, understood) in zip(
+        feeds, _read_feeds(feeds, window, reg), strict=True
+    ):
         if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
             continue
@@ -107,6 +108,40 @@ def build_agenda(
 
 #: Below this size a feed is read in one process: a second one costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
+#: From this many such small feeds on (Meetup group feeds), they are shared between the cores.
+PARALLEL_MIN_FEEDS = 8
+
+Reading = tuple[tuple[Problem, ...], list[Event | Problem]]
+
+
+def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> list[Reading]:
+    """`_read_feed` of every feed, in order. Many small feeds (the ~150 group feeds of the
+    bundled list) are dealt between the cores by size, each process reading its share whole;
+    a large feed is split between the cores by `_read_feed` itself."""
+    from functools import partial
+
+    from events import parallel
+
+    cores = parallel.usable_cores()
+    small = [i for i, feed in enumerate(feeds) if len(feed.body) < PARALLEL_MIN_BYTES]
+    readings: dict[int, Reading] = {}
+    if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
+        shares: list[list[int]] = [[] for _ in range(cores)]
+        loads = [0] * cores
+        for i in sorted(small, key=lambda i: -len(feeds[i].body)):
+            lightest = loads.index(min(loads))
+            shares[lightest].append(i)
+            loads[lightest] += len(feeds[i].body)
+        work = partial(_read_several, feeds, window=window, registry=registry)
+        for share, done in zip(shares, parallel.run(work, shares), strict=True):
+            readings.update(zip(share, done, strict=True))
+    return [readings.get(i) or _read_feed(feed, window, registry) for i, feed in enumerate(feeds)]
+
+
+def _read_several(
+    feeds: Sequence[FeedData], indexes: list[int], window: Window, registry: object
+) -> list[Reading]:
+    return [_read_feed(feeds[i], window, registry) for i in indexes]
 
 
 def _read_feed(
@@ -166,13 +201,16 @@ def upcoming(
     refresh: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
+    deadline: float | None = 60.0,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
     registry: Registry | str | Path | None = None,
     archive: str | Path | Sequence[str | Path] | None = None,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
-    each request; `retries` is how many times a feed is tried again after a transient failure.
+    each request; `retries` is how many times a feed is tried again after a transient failure;
+    `deadline` (seconds, None for none) bounds the fetching: what has not answered by then
+    comes from the cache, or fails.
 
     Groups are named by `registry`: a Registry, used as it is, or a JSON file that `twir-events
     registry learn` wrote, whose groups win over the shipped registry's (the fallback, and the
@@ -187,9 +225,15 @@ def upcoming(
 
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
+    if isinstance(calendars, str | Path):
+        raise TypeError("calendars must be a list of URLs or paths, not one string")
+    if deadline is not None and not deadline > 0:
+        raise ValueError("deadline must be a positive number of seconds, or None")
     window = Window.of_weeks(start or next_issue_date(), weeks)
     cfg = load_config(config)
-    specs = tuple(spec_for(c) for c in calendars) if calendars else cfg.calendars
+    specs = (
+        tuple(dict.fromkeys(spec_for(str(c)) for c in calendars)) if calendars else cfg.calendars
+    )
     shipped = Registry.bundled()
     chosen = load_registry(registry)
     if not isinstance(registry, Registry) and chosen is not shipped:
@@ -208,7 +252,9 @@ def upcoming(
         refresh=refresh,
         timeout=timeout,
         retries=retries,
+        deadline=deadline,
         on_progress=on_progress,
     )
     agenda = build_agenda(outcome.feeds, window, registry=registry)
-    return replace(agenda, failures=tuple(outcome.failures) + agenda.failures)
+    failures = tuple(outcome.failures) + agenda.failures
+    return replace(agenda, failures=failures, calendars=specs)

@@ -19,7 +19,7 @@ from events.cli.main import BLOCK, COMPLETION, DRAFT, FEEDS, PROG, REGISTRY
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from events.model import Agenda
+    from events.model import Agenda, FeedSpec, Problem
     from events.stages.draft import Changes
 
 
@@ -86,15 +86,20 @@ def _agenda(args: argparse.Namespace, start: date | None, *near: Path) -> Agenda
     from events.config import ConfigError
     from events.pipeline import RegistryError, upcoming
 
-    progress = None
+    progress: Callable[[FeedSpec, str], None] | None = None
     console = None
+    display = None
     if sys.stderr.isatty() and not args.quiet:
         from rich.console import Console
 
-        from events.cli.progress import progress_callback
+        from events.cli.progress import FetchDisplay
 
         console = Console(stderr=True)
-        progress = progress_callback(console)
+        progress = display = FetchDisplay(console)
+    elif not args.quiet:  # not a terminal: a line for each feed slow to answer, no more
+        from events.cli.progress import slow_notice
+
+        progress = slow_notice(sys.stderr, PROG)
     try:
         agenda = upcoming(
             start,
@@ -106,6 +111,7 @@ def _agenda(args: argparse.Namespace, start: date | None, *near: Path) -> Agenda
             refresh=args.refresh,
             timeout=args.timeout,
             retries=args.retries,
+            deadline=args.deadline,
             on_progress=progress,
             registry=args.registry,
             archive=_archive(args, *near),
@@ -113,6 +119,9 @@ def _agenda(args: argparse.Namespace, start: date | None, *near: Path) -> Agenda
     except (ConfigError, RegistryError) as exc:
         say(f"{PROG}: {exc}")
         return 2
+    finally:
+        if display is not None:
+            display.close()
     _say_problems(agenda, args)
     if console is not None:
         _summary(console, agenda, verbose=args.verbose)
@@ -131,8 +140,25 @@ def _say_problems(agenda: Agenda, args: argparse.Namespace) -> None:
                 say(f"note: {problem}")
         elif not args.quiet:
             say(f"warning: {problem}")
+    fatal = failed_run(agenda)
     for failure in agenda.failures:
-        say(f"error: {failure}")
+        if failure in fatal:
+            say(f"error: {failure}")
+        elif not args.quiet:  # a group's feed: the others still make the block
+            say(f"warning: {failure}")
+
+
+def failed_run(agenda: Agenda) -> list[Problem]:
+    """The failures that fail the run: a feed marked `required` (the community calendar, a
+    feed given with --calendar) gave nothing, or no feed gave anything. Decided from the
+    problems' kinds and the feeds' specs, never from wording."""
+    failed = [p for p in agenda.failures if p.kind.source_failed]
+    if not agenda.feeds:
+        return failed or list(agenda.failures)
+    if not agenda.calendars:  # an Agenda made without its specs: every failure counts
+        return failed
+    required = {spec.name for spec in agenda.calendars if spec.required}
+    return [p for p in failed if p.feed in required]
 
 
 def _summary(console: Console, agenda: Agenda, *, verbose: bool) -> None:
@@ -197,9 +223,9 @@ def _block(args: argparse.Namespace) -> int:
         from events.cli.review import print_review
 
         print_review(Console(), agenda)
-        return 1 if agenda.failures else 0
+        return 1 if failed_run(agenda) else 0
     status = _write(args.output, _render(args.format, agenda))
-    return status or (1 if agenda.failures else 0)
+    return status or (1 if failed_run(agenda) else 0)
 
 
 def _render(form: str, agenda: Agenda) -> bytes:
@@ -282,7 +308,7 @@ def _draft(args: argparse.Namespace) -> int:
     agenda = _agenda(args, start, path.parent)
     if isinstance(agenda, int):
         return agenda
-    if agenda.failures or not agenda.feeds:
+    if failed_run(agenda) or not agenda.feeds:
         say(f"{PROG}: {path} left as it is: a feed could not be read")
         return 1
     from events.weekly import fill_draft

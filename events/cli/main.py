@@ -34,9 +34,11 @@ SHELLS = ("bash", "zsh", "fish")
 
 EXIT_CODES = """\
 exit status:
-  0  done (a feed served from the cache after a failed fetch is a warning, not an error)
-  1  a feed could not be read at all (the block made from the others is still printed;
-     a draft is then left as it is), or an output file could not be written
+  0  done (a feed served from the cache after a failed fetch is a warning, not an error,
+     and so is a group's feed that could not be read at all)
+  1  a required feed (the community calendar, any --calendar) or every feed could not be
+     read at all (the block made from the others is still printed; a draft is then left
+     as it is), or an output file could not be written
   2  the command line, the configuration or the draft is wrong (one line says what)"""
 
 EXAMPLES = f"""\
@@ -71,12 +73,21 @@ def _locations() -> str:
 
     return (
         "files:\n"
-        "  configuration  --config FILE, else ./calendars.toml, else the copy bundled in the "
-        "package\n"
+        "  configuration  --config FILE, else ./calendars.toml, else the user's own\n"
+        f"                 ({_user_config()}), else the copy bundled in the package\n"
         f"  cache          --cache-dir DIR, else {default_cache_dir()}\n"
         "  archive        --archive DIR, else content/ and draft/ of the TWIR checkout the\n"
         "                 command runs in (the current directory or a parent), when there is one"
     )
+
+
+def _user_config() -> str:
+    from events.config import user_config_path
+
+    try:
+        return str(user_config_path())
+    except Exception:  # noqa: BLE001 - no home directory: no user file either
+        return "the user's calendars.toml"
 
 
 def _day(text: str) -> date:
@@ -106,6 +117,7 @@ def _number(
 
 _weeks = _number("weeks", int, 1, MAX_WEEKS)
 _seconds = _number("seconds", float, 0, 600, above=True)
+_deadline = _number("seconds", float, 0, 3600, above=True)
 _retries = _number("retries", int, 0, MAX_RETRIES)
 
 
@@ -150,7 +162,7 @@ OPTIONS: tuple[Option, ...] = (
         ("--config",),
         SOURCES,
         None,
-        "feeds and groups (default: ./calendars.toml, else the bundled copy)",
+        "feeds and groups (default: ./calendars.toml, else the user's own, else the bundled copy)",
         {"metavar": "FILE"},
     ),
     Option(
@@ -186,6 +198,14 @@ OPTIONS: tuple[Option, ...] = (
         30.0,
         "seconds per request (default: 30)",
         {"type": _seconds, "metavar": "SECONDS"},
+    ),
+    Option(
+        ("--deadline",),
+        RUNS,
+        60.0,
+        "seconds for all the fetching: what has not answered by then comes from the cache, "
+        "or fails (default: 60)",
+        {"type": _deadline, "metavar": "SECONDS"},
     ),
     Option(
         ("--retries",),
