@@ -1,30 +1,53 @@
-"""The whole pipeline, one way: fetch → expand → understand → select → arrange.
+"""The whole pipeline, one way: fetch → expand → understand → select → pages → arrange.
 
 `upcoming()` is the call the issue builder makes; `build_agenda()` is the same minus the
-fetching, for callers that already hold the feeds' bytes.
+fetching, for callers that already hold the feeds' bytes (and, if they want the page stage,
+the pages, or a function that fetches them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from events.config import load_config, spec_for
 from events.model import Agenda, Event, FeedData, FeedSpec, Problem, ProblemKind, Window
 from events.rules.dates import next_issue_date
 
-__all__ = ["build_agenda", "next_issue_date", "upcoming"]
+if TYPE_CHECKING:
+    from events.io.http import Page
+    from events.registry import Registry
+    from events.stages.select import Selection
+
+__all__ = ["PAGES_DEADLINE", "build_agenda", "next_issue_date", "upcoming"]
+
+#: Pages: the URLs asked for, and what each gave (`events.io.http.fetch_pages`).
+PageFetcher = Callable[[Sequence[str]], Mapping[str, "Page"]]
+
+#: Every event page is fetched within this many seconds, and each request within at most
+#: `PAGE_TIMEOUT`: pages settle a listing, they must not hold up the block.
+PAGES_DEADLINE = 60.0
+PAGE_TIMEOUT = 15.0
 
 
 def build_agenda(
-    feeds: Sequence[FeedData], window: Window, *, registry: object | None = None
+    feeds: Sequence[FeedData],
+    window: Window,
+    *,
+    registry: object | None = None,
+    pages: Mapping[str, Page] | PageFetcher | None = None,
 ) -> Agenda:
-    """Expand, understand, select and arrange the events of `feeds` for `window`.
+    """Expand, understand, select, check on their pages and arrange the events of `feeds` for
+    `window`.
 
     One entry that cannot be read becomes a Problem and never takes the others with it; a
-    body that is not a calendar at all becomes a failure of its feed.
+    body that is not a calendar at all becomes a failure of its feed. `pages` are the event
+    pages by the URL asked for, or a function fetching the URLs it is given; without them the
+    page stage is skipped.
     """
     from events.registry import Registry
     from events.stages.arrange import arrange
@@ -47,10 +70,14 @@ def build_agenda(
         for result in understood:
             (events if isinstance(result, Event) else problems).append(result)  # type: ignore[arg-type]
     selection = select(events, window)
+    page_problems: tuple[Problem, ...] = ()
+    if pages is not None:
+        selection, page_problems = _check_pages(selection, pages, window, reg)
     sections, listed, unlisted = arrange(selection.events)
     for event in listed:
         problems.extend(event.problems)
     problems.extend(selection.problems)
+    problems.extend(page_problems)
     problems.extend(unlisted)
     return Agenda(
         window=window,
@@ -60,6 +87,42 @@ def build_agenda(
         feeds=tuple(read),
         failures=tuple(failures),
     )
+
+
+def _check_pages(
+    selection: Selection,
+    pages: Mapping[str, Page] | PageFetcher,
+    window: Window,
+    registry: Registry,
+) -> tuple[Selection, tuple[Problem, ...]]:
+    """The selected events checked on their pages, then selected again: a page may move an
+    event out of the window (said, with what its page said) or onto the day of a copy of it
+    (listed once)."""
+    from events.stages.pages import check_pages, page_urls
+    from events.stages.select import Selection, select
+
+    fetched = pages(page_urls(selection.events)) if callable(pages) else pages
+    checked, said = check_pages(selection.events, fetched, registry)
+    again = select(checked, window)
+    problems = list(said)
+    for event in checked:
+        if not window.overlaps(event.date, event.end_date):
+            problems.extend(p for p in event.problems if p.kind in _PAGE_KINDS)
+            problems.append(
+                Problem(
+                    ProblemKind.NOT_LISTED,
+                    event.feed,
+                    f"its page dates it {event.date}, outside the window; left out",
+                    event.uid,
+                    event.title,
+                )
+            )
+    return Selection(again.events, selection.problems + again.problems), tuple(problems)
+
+
+_PAGE_KINDS = frozenset(
+    {ProblemKind.PAGE_DISAGREES, ProblemKind.PAGE_UNAVAILABLE, ProblemKind.PAGE_CHANGED}
+)
 
 
 #: Below this size a feed is read in one process: a second one costs more than it saves.
@@ -124,10 +187,13 @@ def upcoming(
     timeout: float = 30.0,
     retries: int = 3,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
+    pages: bool = True,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
     each request; `retries` is how many times a feed is tried again after a transient failure.
+    With `pages`, each listed event is checked on its own page (`offline`: pages from the
+    cache only), within `PAGES_DEADLINE` seconds.
 
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
@@ -152,5 +218,17 @@ def upcoming(
         retries=retries,
         on_progress=on_progress,
     )
-    agenda = build_agenda(outcome.feeds, window, registry=registry)
+    fetcher: PageFetcher | None = None
+    if pages:
+        from events.io.http import fetch_pages
+
+        fetcher = partial(
+            fetch_pages,
+            cache_dir=Path(cache_dir) if cache_dir else None,
+            offline=offline,
+            refresh=refresh,
+            timeout=min(timeout, PAGE_TIMEOUT),
+            deadline=PAGES_DEADLINE,
+        )
+    agenda = build_agenda(outcome.feeds, window, registry=registry, pages=fetcher)
     return replace(agenda, failures=tuple(outcome.failures) + agenda.failures)

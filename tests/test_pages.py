@@ -5,34 +5,21 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from events.io.http import Page
 from events.model import Agenda, Event, Group, Place, Problem, ProblemKind, Window
 from events.registry import Registry, RegistryGroup
 from events.stages.pages import check_pages, page_urls
 from events.stages.render import event_json, to_data
 from tests import event_pages as pages
 from tests.helpers import FEED, event
-
-
-@dataclass(frozen=True)
-class Page:
-    """A fetched page, in the shape of `events.io.http.Page`."""
-
-    url: str
-    final_url: str | None
-    status: int | None
-    body: bytes | None
-    content_type: str | None
-    origin: Literal["fresh", "not-modified", "cached", "failed"]
-    error: str | None
-
 
 BERLIN_TZ = ZoneInfo("Europe/Berlin")
 BERLIN = Place("Berlin", "DE", None, "Europe/Berlin")
@@ -346,6 +333,21 @@ def test_the_same_city_otherwise_written_is_no_contradiction(written):
     assert out.place == ev.place and out.changed == () and out.problems == ()
 
 
+def test_a_state_the_page_only_guesses_never_contradicts_the_entrys():
+    url = "https://luma.com/portland"
+    address = {"@type": "PostalAddress", "addressLocality": "Portland", "addressCountry": "US"}
+    body = jsonld(
+        url,
+        name="Rust PDX",
+        startDate="2025-11-20",
+        location={"@type": "Place", "address": address},
+    )
+    maine = Place("Portland", "US", "ME", "America/New_York")
+    ev = event(title="Rust PDX", url=url, group="Rust Maine", place=maine)
+    (out,), _ = check(ev, served(url, body))
+    assert out.place == maine and out.problems == ()
+
+
 def test_the_page_adds_a_missing_state():
     url = "https://www.eventbrite.com/e/intro-to-rust-workshop-tickets-1234567890"
     ev = event(
@@ -604,3 +606,34 @@ def test_page_text_reaches_the_block_neutralised():
 def test_feed_names_the_problems():
     (out,), _ = check(online_hack(), FAILURES["404"])
     assert out.problems[0].feed == FEED.name
+
+
+def test_a_later_series_sharing_the_link_keeps_its_day():
+    # "this and following" split a weekly series: both halves link the first occurrence's page
+    first = online_hack(uid="weekly")
+    later = timed(
+        online_hack(uid="weekly_R20251204T180000"), datetime(2025, 12, 4, 19, tzinfo=BERLIN_TZ)
+    )
+    out, _ = check_pages(
+        [first, later], {HACK_URL: served(HACK_URL, pages.MEETUP_ONLINE)}, REGISTRY
+    )
+    assert [e.date for e in out] == [date(2025, 11, 20), date(2025, 12, 4)]
+    assert out[0].page is not None and out[1].changed == ()
+
+
+def test_days_of_a_conference_entered_one_by_one_take_the_pages_days():
+    url = "https://2026.rustnl.org/"
+    days = [
+        event(
+            f"2026-05-{day}",
+            title="RustNL 2026",
+            url=url,
+            group="RustNL",
+            mode="hybrid",
+            uid=f"day{day}",
+            place=Place("Utrecht", "NL", None, "Europe/Amsterdam"),
+        )
+        for day in (18, 19, 20)
+    ]
+    out, _ = check_pages(days, {url: served(url, pages.CONFERENCE_WORDPRESS)}, REGISTRY)
+    assert {(e.date, e.end_date) for e in out} == {(date(2026, 5, 18), date(2026, 5, 20))}

@@ -107,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     parser.add_argument("--cache-dir", metavar="DIR", help="where fetched feeds are kept")
-    parser.add_argument("--offline", action="store_true", help="use cached feeds only")
+    parser.add_argument(
+        "--offline", action="store_true", help="use cached feeds and event pages only"
+    )
     parser.add_argument("--refresh", action="store_true", help="fetch anew, ignoring validators")
     parser.add_argument(
         "--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per request"
@@ -119,7 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="tries again after a timeout, a connection error, 429 or 5xx (default: 3)",
     )
+    parser.add_argument(
+        "--no-pages",
+        dest="pages",
+        action="store_false",
+        help="do not check events on their own pages",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="say only errors")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="also list what the event pages changed"
+    )
     parser.add_argument("--version", action=_VersionAction)
     return parser
 
@@ -174,13 +185,19 @@ def _run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             retries=args.retries,
             on_progress=progress,
+            pages=args.pages,
         )
     except ConfigError as exc:
         _say(f"{PROG}: {exc}")
         return 2
     if not args.quiet:
+        from events.model import ProblemKind
+
         for problem in agenda.problems:
-            _say(f"warning: {problem}")
+            if problem.kind is not ProblemKind.PAGE_CHANGED:
+                _say(f"warning: {problem}")
+            elif args.verbose:
+                _say(f"note: {problem}")
     for failure in agenda.failures:
         _say(f"error: {failure}")
     if console is not None:

@@ -20,9 +20,10 @@ guess. So, field by field:
   group keeps TWIR's naming, else named as the page names it, with its link;
 - date: the page's (the local date its own offset gives), reported when it differs.
 
-A page stands for one occurrence. Occurrences of one series sharing a link only take the page's
-facts on the page's own day, and a page dated far from the entry (a link to an old occurrence)
-only gives its organiser, so that a stale link cannot move or cancel an event. A page that
+A page stands for one occurrence. Events sharing a link (the occurrences of a series that
+reuses one) only take the page's facts on the days the page covers, and a page dated far from
+the entry (a link to an old occurrence) only gives its organiser, so that a stale link cannot
+move or cancel an event. A page that
 cannot be had, or says nothing about the event, changes nothing and costs one warning.
 """
 
@@ -32,8 +33,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Protocol
 
+from events.io.http import Page
 from events.model import Event, Group, Mode, PageFacts, Place, Problem, ProblemKind
 from events.registry import Registry
 from events.rules.dates import zone
@@ -42,26 +43,6 @@ from events.rules.links import is_http, link_key, meetup_group_page
 from events.rules.names import name_key
 from events.rules.places import display
 from events.rules.schema_org import read_event_page
-
-
-class Page(Protocol):
-    """A fetched page, as `events.io.http.fetch_pages` gives it."""
-
-    @property
-    def url(self) -> str: ...
-    @property
-    def final_url(self) -> str | None: ...
-    @property
-    def status(self) -> int | None: ...
-    @property
-    def body(self) -> bytes | None: ...
-    @property
-    def content_type(self) -> str | None: ...
-    @property
-    def origin(self) -> str: ...
-    @property
-    def error(self) -> str | None: ...
-
 
 #: A page dated further than this from its entry is taken for another occurrence's page.
 MAX_SHIFT = timedelta(days=21)
@@ -96,7 +77,7 @@ def check_pages(
     (PAGE_CHANGED) and each event the page cancelled (CANCELLED).
     """
     events = tuple(events)
-    series = Counter((link_key(e.url), e.uid) for e in events if wants_page(e))
+    sharing = Counter(link_key(e.url) for e in events if wants_page(e))
     read: dict[str, tuple[PageFacts | None, str]] = {}
     kept: list[Event] = []
     problems: list[Problem] = []
@@ -113,7 +94,7 @@ def check_pages(
             )
             kept.append(replace(event, problems=(*event.problems, warning)))
             continue
-        shared = series[(link_key(event.url), event.uid)] > 1
+        shared = sharing[link_key(event.url)] > 1
         result, notes = _Reconciliation(event, facts, registry, shared).run()
         problems.extend(notes)
         if result is not None:
@@ -128,10 +109,10 @@ def _read(url: str, page: Page | None) -> tuple[PageFacts | None, str]:
         return None, f"{where} was not fetched"
     if page.final_url is not None and not is_http(page.final_url):
         return None, f"{where} redirected to a link that is not http(s)"
+    if page.status is not None and not (200 <= page.status < 300 or page.status == 304):
+        return None, f"{where} answered HTTP {page.status}"
     if page.body is None:
         return None, f"{where} could not be had ({page.error or 'no response'})"
-    if page.status is not None and not 200 <= page.status < 300:
-        return None, f"{where} answered HTTP {page.status}"
     final = page.final_url or url
     try:
         facts = read_event_page(page.body, final)
@@ -139,11 +120,12 @@ def _read(url: str, page: Page | None) -> tuple[PageFacts | None, str]:
         return None, f"{where} could not be read ({type(exc).__name__})"
     if facts is not None:
         return facts, ""
-    moved = f" (it led to {final})" if link_key(final) != link_key(url) else ""
+    if link_key(final) != link_key(url):
+        where = f"{where} led to {final}, which"
     kind = (page.content_type or "").split(";")[0].strip().lower()
     if kind and not any(word in kind for word in ("html", "xml", "text")):
-        return None, f"{where} is not a web page ({kind}){moved}"
-    return None, f"{where} says nothing about the event (no schema.org Event){moved}"
+        return None, f"{where} is not a web page ({kind})"
+    return None, f"{where} says nothing about the event (no schema.org Event)"
 
 
 def _problem(event: Event, kind: ProblemKind, message: str) -> Problem:
@@ -161,7 +143,7 @@ class _Reconciliation:
     event: Event
     facts: PageFacts
     registry: Registry
-    shared: bool  # other occurrences of the same series share the page
+    shared: bool  # other events (occurrences of a series, say) have the same page
     title: str = ""
     groups: tuple[Group, ...] = ()
     mode: Mode = "in-person"
@@ -196,7 +178,7 @@ class _Reconciliation:
     def run(self) -> tuple[Event | None, list[Problem]]:
         facts, event = self.facts, self.event
         first = self._page_days(self._zone(facts.place if facts.mode != "online" else None))
-        if not self._about_this_occurrence(first[0] if first else None):
+        if not self._about_this_occurrence(first[:2] if first else None):
             self._group()
             if not self.shared and first is not None:
                 used = "only its organiser is used" if "group" in self.changed else "unused"
@@ -231,16 +213,17 @@ class _Reconciliation:
 
     # -- which occurrence the page is about ------------------------------------------------
 
-    def _about_this_occurrence(self, day: date | None) -> bool:
-        """Whether the page speaks of this occurrence: it has no date, or this one's; or, when
-        no other occurrence of the series shares it, a date near enough (or moved on purpose)."""
-        if day is None or day == self.event.date:
+    def _about_this_occurrence(self, days: tuple[date, date] | None) -> bool:
+        """Whether the page speaks of this occurrence: it has no date, or its days hold this
+        one's; or, when no other event shares the page, a day near enough (or one it was moved
+        to on purpose)."""
+        if days is None or days[0] <= self.event.date <= days[1]:
             return True
         if self.shared:
             return False
         if self.facts.status in ("rescheduled", "postponed"):
             return True
-        return abs(day - self.event.date) <= MAX_SHIFT
+        return abs(days[0] - self.event.date) <= MAX_SHIFT
 
     def _zone(self, page_place: Place | None) -> tzinfo | None:
         """The zone the event happens in: the venue's, else the group's home's, else the zone
@@ -462,16 +445,15 @@ def _local(moment: datetime | date, where: tzinfo | None) -> tuple[datetime | da
 
 def _same_place(a: Place, b: Place) -> bool:
     """Two readings of one city: the same country, and the same name or one the gazetteer
-    files both under (`München` and `Munich`)."""
+    files both under (`München` and `Munich`). States are not compared: a page without an
+    `addressRegion` has its state guessed from the city's name, as an entry has."""
     if a.country != b.country:
-        return False
-    if a.state and b.state and a.state != b.state:
         return False
     if name_key(a.city) == name_key(b.city):
         return True
-    found_a = match_city(a.city, a.country, a.state or b.state)[1]
-    found_b = match_city(b.city, b.country, a.state or b.state)[1]
+    found_a = match_city(a.city, a.country, a.state)[1]
+    found_b = match_city(b.city, b.country, b.state)[1]
     return bool(found_a and found_b and found_a[0] == found_b[0])
 
 
-__all__ = ["MAX_SHIFT", "Page", "check_pages", "page_urls", "wants_page"]
+__all__ = ["MAX_SHIFT", "check_pages", "page_urls", "wants_page"]
