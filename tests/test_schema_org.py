@@ -346,6 +346,12 @@ def test_attendance_mode(value, mode):
     assert facts is not None and facts.mode == mode
 
 
+def test_an_offline_default_beside_only_an_online_room_is_online():
+    room = {"@type": "VirtualLocation", "url": "https://meet.jit.si/rust"}
+    facts = read_event_page(_page({**EVENT, "location": room}), "u")
+    assert facts is not None and facts.mode == "online"
+
+
 @pytest.mark.parametrize(
     ("location", "mode", "city", "online_url"),
     [
@@ -549,3 +555,15 @@ def test_an_oversized_script_is_skipped():
     big = {**EVENT, "description": "x" * (schema_org.MAX_SCRIPT_CHARS + 1)}
     assert read_event_page(_page(big), "u") is None
     assert read_event_page(_page(big, EVENT), "u") is not None
+
+
+def test_an_og_title_after_the_scripts_is_still_read():
+    script = json.dumps({"@type": "Event", "startDate": "2025-11-20"})
+    body = (
+        f'<html><head><script type="application/ld+json">{script}</script>'
+        '<meta content="Rust Night" property="og:title"></head><body>'
+        + "<p>x</p>" * 1000
+        + "</body></html>"
+    )
+    facts = read_event_page(body.encode(), "u")
+    assert facts is not None and facts.name == "Rust Night"

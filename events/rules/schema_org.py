@@ -12,9 +12,9 @@ the event, and reads as None, as does a page listing several events none of whic
 
 Every bound is explicit (page size, parser steps, script size and count, JSON nodes visited,
 text length), so a huge or hostile page costs bounded work: a page that names no JSON-LD
-script at all is not parsed; the parser stops at the end of the `<head>` when the scripts read
-so far hold an Event (where platforms put it), else after `MAX_PARSER_STEPS` tags and texts;
-a start tag longer than any real one ends what is read.
+script at all is not parsed, nor what follows its last one; the parser stops at the end of the
+`<head>` when the scripts read so far hold an Event (where platforms put it), else after
+`MAX_PARSER_STEPS` tags and texts; a start tag longer than any real one ends what is read.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ZONE_SUFFIX = re.compile(r"\[[^\]]*\]$")  # `…+01:00[Europe/Berlin]`
 #: A JSON-LD script's type, as a start tag may write it (`ld+json`, `LD+JSON`, `ld&#43;json`).
 _LD_JSON = re.compile(r"ld(?:\+|&#0*43;?|&#x0*2b;?|&plus;)json", re.IGNORECASE)
+_SCRIPT_END = re.compile(r"</script\s*>", re.IGNORECASE)
+_OG_META = re.compile(r"og:(?:title|site_name)", re.IGNORECASE)
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 #: How platforms end their `og:title` (`Rust Hack and Learn | Meetup`, `… · Luma`).
 _SITE_SUFFIX = re.compile(r"\s+[|·•–—-]\s+(?:Meetup|Luma|Eventbrite|Hasgeek)\s*$", re.IGNORECASE)
@@ -495,8 +497,11 @@ def _add_place(found: _Location, place: Place | None, written: str | None) -> No
 
 
 def _mode(attendance: Mode | None, status: str | None, where: _Location) -> Mode | None:
-    """The attendance mode the page states, else what its locations say."""
+    """The attendance mode the page states (unless it calls an event whose only location is
+    an online room offline: a template's default), else what its locations say."""
     if status == "moved-online":
+        return "online"
+    if attendance == "in-person" and where.online and not where.physical:
         return "online"
     if attendance is not None:
         return attendance
@@ -563,12 +568,27 @@ def _og_title(meta: dict[str, str]) -> str | None:
     return title.strip() or None
 
 
+def _needed(text: str) -> str:
+    """The part of a page the parser needs to see: up to the end of the last script whose
+    start tag may name JSON-LD, or of the last `og:` meta tag read, whichever ends later.
+    Nothing after both can be read, so it is not parsed."""
+    cut = 0
+    if markers := list(_LD_JSON.finditer(text)):
+        end = _SCRIPT_END.search(text, markers[-1].end())
+        cut = end.end() if end else len(text)
+    if metas := list(_OG_META.finditer(text)):
+        close = text.find(">", metas[-1].end())
+        cut = max(cut, close + 1 if close >= 0 else len(text))
+    return text[:cut]
+
+
 def read_event_page(body: bytes, url: str) -> PageFacts | None:
     """What the page at `url` says about its event, from its schema.org `Event` data; None
     when the page carries no Event (or several, none of them its own)."""
     text = _decode(body)
     if not _LD_JSON.search(text):
         return None  # no start tag can name a JSON-LD script: nothing to parse for
+    text = _needed(text)
     if monster := _MONSTER_TAG.search(text):
         text = text[: monster.start()]
     reader = _Reader()
