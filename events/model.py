@@ -249,3 +249,4 @@ class Agenda:
     problems: tuple[Problem, ...] = field(default=())
     feeds: tuple[FeedData, ...] = field(default=())  # the feeds read, fresh or from the cache
     failures: tuple[Problem, ...] = field(default=())  # feeds that could not be read at all
+    calendars: tuple[FeedSpec, ...] = field(default=())  # every feed asked for, read or not

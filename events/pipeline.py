@@ -7,10 +7,10 @@ the pages, or a function that fetches them).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,14 +23,13 @@ if TYPE_CHECKING:
     from events.registry import Registry
     from events.stages.select import Selection
 
-__all__ = ["PAGES_DEADLINE", "build_agenda", "next_issue_date", "upcoming"]
+__all__ = ["PAGE_TIMEOUT", "build_agenda", "next_issue_date", "upcoming"]
 
 #: Pages: the URLs asked for, and what each gave (`events.io.http.fetch_pages`).
 PageFetcher = Callable[[Sequence[str]], Mapping[str, "Page"]]
 
-#: Every event page is fetched within this many seconds, and each request within at most
-#: `PAGE_TIMEOUT`: pages settle a listing, they must not hold up the block.
-PAGES_DEADLINE = 60.0
+#: Each page request is given at most this many seconds (or the run's timeout, if shorter):
+#: pages settle a listing, they must not hold up the block.
 PAGE_TIMEOUT = 15.0
 
 
@@ -59,8 +58,9 @@ def build_agenda(
     failures: list[Problem] = []
     events: list[Event] = []
     read: list[FeedData] = []
-    for feed in feeds:
-        expansion_problems, understood = _read_feed(feed, window, reg)
+    for feed, (expansion_problems, understood) in zip(
+        feeds, _read_feeds(feeds, window, reg), strict=True
+    ):
         if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
             continue
@@ -127,6 +127,40 @@ _PAGE_KINDS = frozenset(
 
 #: Below this size a feed is read in one process: a second one costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
+#: From this many such small feeds on (Meetup group feeds), they are shared between the cores.
+PARALLEL_MIN_FEEDS = 8
+
+Reading = tuple[tuple[Problem, ...], list[Event | Problem]]
+
+
+def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> list[Reading]:
+    """`_read_feed` of every feed, in order. Many small feeds (the ~150 group feeds of the
+    bundled list) are dealt between the cores by size, each process reading its share whole;
+    a large feed is split between the cores by `_read_feed` itself."""
+    from functools import partial
+
+    from events import parallel
+
+    cores = parallel.usable_cores()
+    small = [i for i, feed in enumerate(feeds) if len(feed.body) < PARALLEL_MIN_BYTES]
+    readings: dict[int, Reading] = {}
+    if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
+        shares: list[list[int]] = [[] for _ in range(cores)]
+        loads = [0] * cores
+        for i in sorted(small, key=lambda i: -len(feeds[i].body)):
+            lightest = loads.index(min(loads))
+            shares[lightest].append(i)
+            loads[lightest] += len(feeds[i].body)
+        work = partial(_read_several, feeds, window=window, registry=registry)
+        for share, done in zip(shares, parallel.run(work, shares), strict=True):
+            readings.update(zip(share, done, strict=True))
+    return [readings.get(i) or _read_feed(feed, window, registry) for i, feed in enumerate(feeds)]
+
+
+def _read_several(
+    feeds: Sequence[FeedData], indexes: list[int], window: Window, registry: object
+) -> list[Reading]:
+    return [_read_feed(feeds[i], window, registry) for i in indexes]
 
 
 def _read_feed(
@@ -186,14 +220,16 @@ def upcoming(
     refresh: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
+    deadline: float | None = 60.0,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
     pages: bool = True,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
-    each request; `retries` is how many times a feed is tried again after a transient failure.
-    With `pages`, each listed event is checked on its own page (`offline`: pages from the
-    cache only), within `PAGES_DEADLINE` seconds.
+    each request; `retries` is how many times a feed is tried again after a transient failure;
+    `deadline` (seconds, None for none) bounds the fetching of feeds and pages: what has not
+    answered by then comes from the cache, or fails. With `pages`, each listed event is checked
+    on its own page (`offline`: pages from the cache only).
 
     Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
     is in `Agenda.problems`. Neither raises: the caller decides what to print.
@@ -201,11 +237,18 @@ def upcoming(
     from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
+    began = time.monotonic()
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
+    if isinstance(calendars, str | Path):
+        raise TypeError("calendars must be a list of URLs or paths, not one string")
+    if deadline is not None and not deadline > 0:
+        raise ValueError("deadline must be a positive number of seconds, or None")
     window = Window.of_weeks(start or next_issue_date(), weeks)
     cfg = load_config(config)
-    specs = tuple(spec_for(c) for c in calendars) if calendars else cfg.calendars
+    specs = (
+        tuple(dict.fromkeys(spec_for(str(c)) for c in calendars)) if calendars else cfg.calendars
+    )
     registry = Registry.bundled()
     if cfg.groups:
         registry = registry.with_groups(cfg.groups)
@@ -216,19 +259,25 @@ def upcoming(
         refresh=refresh,
         timeout=timeout,
         retries=retries,
+        deadline=deadline,
         on_progress=on_progress,
     )
     fetcher: PageFetcher | None = None
     if pages:
         from events.io.http import fetch_pages
 
-        fetcher = partial(
-            fetch_pages,
-            cache_dir=Path(cache_dir) if cache_dir else None,
-            offline=offline,
-            refresh=refresh,
-            timeout=min(timeout, PAGE_TIMEOUT),
-            deadline=PAGES_DEADLINE,
-        )
+        def fetcher(urls: Sequence[str]) -> Mapping[str, Page]:
+            """The pages, within what is left of the run's deadline."""
+            left = None if deadline is None else max(0.0, deadline - (time.monotonic() - began))
+            return fetch_pages(
+                urls,
+                cache_dir=Path(cache_dir) if cache_dir else None,
+                offline=offline,
+                refresh=refresh,
+                timeout=min(timeout, PAGE_TIMEOUT),
+                deadline=left,
+            )
+
     agenda = build_agenda(outcome.feeds, window, registry=registry, pages=fetcher)
-    return replace(agenda, failures=tuple(outcome.failures) + agenda.failures)
+    failures = tuple(outcome.failures) + agenda.failures
+    return replace(agenda, failures=failures, calendars=specs)

@@ -33,6 +33,18 @@ HOSTS = (
 Route = Callable[[str, int], tuple[str, int] | None]
 
 
+class _Listener(socketserver.ThreadingTCPServer):
+    """A thread per connection, and a backlog for a client opening dozens at once (the
+    default of 5 makes the rest wait a second for a retransmitted SYN)."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
+class _HttpListener(_Listener):
+    allow_reuse_address = True
+
+
 class CertificateAuthority:
     """A trustme CA: a server context for `HOSTS` and the CA file for SSL_CERT_FILE."""
 
@@ -64,8 +76,7 @@ class ConnectProxy:
             def handle(self) -> None:
                 proxy._handle(self.request)
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Listener(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -172,3 +183,59 @@ PROXY_VARIABLES = (
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
 )
+
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+class LoopbackServer:
+    """A small threaded HTTP/1.1 server on 127.0.0.1 (https with `tls`), lighter than
+    pytest-httpserver's for a run of hundreds of requests: `answer(path, headers)` gives
+    (status, headers, body); `log` lists (path, headers) of every request, in order."""
+
+    def __init__(
+        self,
+        answer: Callable[[str, dict[str, str]], Answer],
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        import http.server
+
+        self.answer = answer
+        self.log: list[tuple[str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+                headers = dict(self.headers.items())
+                with server._lock:
+                    server.log.append((self.path, headers))
+                status, extra, body = server.answer(self.path, headers)
+                self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self._server = _HttpListener(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

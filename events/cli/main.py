@@ -1,15 +1,16 @@
 """The `twir-events` command: a thin layer over `events.upcoming` and the renderers.
 
 Standard output carries only the block (or JSON); warnings and progress go to standard error.
-Exit status: 0 done, 1 a feed could not be read (what could be made is still printed),
-2 the command line or the configuration is wrong.
+Exit status: 0 done, 1 a required feed (the community calendar, any `--calendar`) or every feed
+could not be read (what could be made is still printed), 2 the command line or the
+configuration is wrong. A group feed that cannot be read is a warning.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from events.model import Agenda
+    from events.model import Agenda, FeedSpec, Problem
 
 PROG = "twir-events"
 MAX_WEEKS = 52
@@ -56,6 +57,8 @@ def _number(what: str, convert: type, low: float, high: float, *, above: bool = 
 
 _weeks = _number("weeks", int, 1, MAX_WEEKS)
 _seconds = _number("seconds", float, 0, 600, above=True)
+_deadline = _number("seconds", float, 0, 3600, above=True)
+DEADLINE = 60.0
 _retries = _number("retries", int, 0, MAX_RETRIES)
 
 
@@ -115,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per request"
     )
     parser.add_argument(
+        "--deadline",
+        type=_deadline,
+        default=DEADLINE,
+        metavar="SECONDS",
+        help="for all the fetching: what has not answered by then comes from the cache "
+        f"(default: {DEADLINE:g})",
+    )
+    parser.add_argument(
         "--retries",
         type=_retries,
         default=3,
@@ -164,15 +175,20 @@ def _run(args: argparse.Namespace) -> int:
     from events.stages.render import to_json, to_markdown
 
     interactive = sys.stderr.isatty() and not args.quiet
-    progress = None
+    progress: Callable[[FeedSpec, str], None] | None = None
     console = None
+    display = None
     if interactive:
         from rich.console import Console
 
-        from events.cli.progress import progress_callback
+        from events.cli.progress import FetchDisplay
 
         console = Console(stderr=True)
-        progress = progress_callback(console)
+        progress = display = FetchDisplay(console)
+    elif not args.quiet:
+        from events.cli.progress import slow_notice
+
+        progress = slow_notice(sys.stderr, PROG)
     try:
         agenda = upcoming(
             args.start,
@@ -184,12 +200,17 @@ def _run(args: argparse.Namespace) -> int:
             refresh=args.refresh,
             timeout=args.timeout,
             retries=args.retries,
+            deadline=args.deadline,
             on_progress=progress,
             pages=args.pages,
         )
     except ConfigError as exc:
         _say(f"{PROG}: {exc}")
         return 2
+    finally:
+        if display is not None:
+            display.close()
+    fatal = _fatal(agenda)
     if not args.quiet:
         from events.model import ProblemKind
 
@@ -199,7 +220,10 @@ def _run(args: argparse.Namespace) -> int:
             elif args.verbose:
                 _say(f"note: {problem}")
     for failure in agenda.failures:
-        _say(f"error: {failure}")
+        if failure in fatal:
+            _say(f"error: {failure}")
+        elif not args.quiet:
+            _say(f"warning: {failure}")
     if console is not None:
         _summary(console, agenda)
     if not agenda.feeds:
@@ -216,7 +240,20 @@ def _run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
-    return 1 if agenda.failures else 0
+    return 1 if fatal else 0
+
+
+def _fatal(agenda: Agenda) -> list[Problem]:
+    """The failures that fail the run: a feed marked `required` (the community calendar, a
+    feed given with --calendar) gave nothing, or no feed gave anything. Decided from the
+    problems' kinds and the feeds' specs, never from wording."""
+    failed = [p for p in agenda.failures if p.kind.source_failed]
+    if not agenda.feeds:
+        return failed or list(agenda.failures)
+    required = {spec.name for spec in agenda.calendars if spec.required}
+    if not agenda.calendars:  # an Agenda made without its specs: every failure counts
+        return failed
+    return [p for p in failed if p.feed in required]
 
 
 def _summary(console: Console, agenda: Agenda) -> None:

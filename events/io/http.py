@@ -235,6 +235,13 @@ class Client:
                 except Exception as exc:  # noqa: BLE001 - every failure becomes one line
                     err = failure_of(exc, url, self.timeout)
                 wait = self._wait(err, retries, attempt, left, timeouts_left)
+                asked = err.retry_after
+                if wait is None and left > 0 and asked is not None and asked > retries.max_wait:
+                    err = HttpFailure(  # said, as the reason why there is no retry
+                        f"{err}, asking to wait {min(asked, 1e9):.0f} s",
+                        status=err.status,
+                        final_url=err.final_url,
+                    )
                 if wait is None:
                     if attempt > 1:
                         raise HttpFailure(
@@ -330,6 +337,7 @@ async def _stop_at_redirects(response: httpx.Response) -> None:
 def make_httpx_client(timeout: float, connections: int) -> httpx.AsyncClient:
     """The httpx client: environment proxies (`trust_env`), our certificates, no automatic
     redirects (each hop is checked here), no automatic decompression (`read_body` counts)."""
+    _no_sniffio_search()
     import httpx
 
     context = tls_context()
@@ -350,6 +358,17 @@ def make_httpx_client(timeout: float, connections: int) -> httpx.AsyncClient:
         )
     except (ValueError, ImportError, httpx.InvalidURL) as err:  # a proxy variable httpx refuses
         raise HttpFailure(f"cannot use the proxy settings ({one_line(err)})") from None
+
+
+def _no_sniffio_search() -> None:
+    """httpcore tries `import sniffio` on every request; where sniffio is not installed (anyio
+    no longer needs it) each try searches the whole import path again, some milliseconds a
+    request. Recording it as absent, once, makes the failed import instant."""
+    import importlib.util
+    import sys
+
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 def user_agent() -> str:
@@ -633,18 +652,21 @@ def one_line(exc: BaseException | str) -> str:
 def run_sync(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine to the end from synchronous code, in a thread of its own when the
     caller already runs an event loop (a notebook, an async application)."""
+    out: list[T] = []
 
-    async def main() -> T:
-        return await make()
+    async def main() -> None:  # the result goes through `out`: asyncio.run's ending formats
+        out.append(await make())  # its main task's repr, and would format every body
 
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(main())
+        asyncio.run(main())
+        return out[0]
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+        pool.submit(asyncio.run, main()).result()
+    return out[0]
 
 
 # --- event pages ------------------------------------------------------------------------------
