@@ -460,3 +460,29 @@ def test_pages_at_their_real_addresses_through_an_https_proxy(https_server, auth
     (signin,) = _warnings(done.stderr, "z")
     assert "https://www.meetup.com/login/" in signin
     assert {host for _, host in proxy.seen} == {"www.meetup.com", "lu.ma", "www.eventbrite.com"}
+
+
+def test_pages_share_the_runs_deadline(server, tmp_path):
+    server.expect_request("/slow").respond_with_handler(_slow)
+    feed = tmp_path / "feed.ics"
+    feed.write_bytes(
+        calendar(
+            vevent(
+                "s",
+                "Rust Berlin: Rust and Tell",
+                "20251210T180000Z",
+                "Berlin, DE",
+                server.url_for("/slow"),
+            )
+        )
+    )
+    import events
+
+    started = time.monotonic()
+    agenda = events.upcoming(
+        date(2025, 11, 19), calendars=[str(feed)], cache_dir=tmp_path / "cache", deadline=1.0
+    )
+    assert time.monotonic() - started < SLOW
+    (listed,) = agenda.events
+    (warning,) = [p for p in agenda.problems if p.kind is ProblemKind.PAGE_UNAVAILABLE]
+    assert "deadline" in warning.message and listed.title == "Rust and Tell"
