@@ -269,7 +269,7 @@ def test_no_answer_within_the_timeout_prints_the_cached_block(
 
     assert (done.returncode, done.stdout) == (0, expected)
     _warning_naming(done.stderr, url, "no complete answer within 2 s", "3 hours ago")
-    assert 2 <= elapsed < 6
+    assert 2 <= elapsed < 10  # the 2 s timeout, no retry, and a start on a busy machine
 
 
 @needs_retries

@@ -297,6 +297,14 @@ def test_the_decoder_counts_as_it_goes() -> None:
         Decoder("gzip", limit=1000).feed(gzip.compress(b"c" * 1001))
 
 
+def test_padding_after_the_last_gzip_member_is_ignored_but_damage_is_not() -> None:
+    decoder = Decoder("gzip", limit=10_000)
+    decoder.feed(gzip.compress(HTML) + b"\0\0\0\n")
+    assert decoder.finish() == HTML
+    with pytest.raises(HttpFailure, match="damaged gzip body"):
+        Decoder("gzip", limit=10_000).feed(b"\x1f\x8b\x08\x00garbage" * 4)
+
+
 @pytest.mark.parametrize("raw", [False, True], ids=["zlib", "raw"])
 def test_deflate_in_both_forms_is_decoded(raw) -> None:
     packer = zlib.compressobj(wbits=-15 if raw else 15)

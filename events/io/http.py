@@ -468,21 +468,28 @@ class Decoder:
         self.limit = limit
         self._out = bytearray()
         self._z: Any = None  # zlib's decompress object, made on the first bytes
+        self._members = 0  # compressed streams ended so far
+        self._ended = False  # what follows the last stream is ignored
 
     def feed(self, data: bytes) -> None:
         if self.coding is None:
             self._add(data)
             return
-        while data:
+        while data and not self._ended:
             if self._z is None:
                 self._z = self._start(data)
             try:
                 out = self._z.decompress(data, self.limit - len(self._out) + 1)
             except zlib.error:
+                if self._members and self.coding == "gzip":  # padding after the last member
+                    self._ended = True
+                    return
                 raise HttpFailure(f"damaged {self.coding} body") from None
             self._add(out)
             if self._z.eof:  # a gzip stream may hold several members, one after another
+                self._members += 1
                 data = self._z.unused_data if self.coding == "gzip" else b""
+                self._ended = self.coding != "gzip"
                 self._z = None
             else:
                 data = self._z.unconsumed_tail
