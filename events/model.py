@@ -1,8 +1,8 @@
 """The plain values that flow between the pipeline's stages.
 
-fetch → FeedData → expand → Occurrence → understand → Event → pages → select → arrange → Agenda
-→ render. Every value is a frozen dataclass so that no stage can change what an earlier one
-produced; `Problem` says what went wrong on the way, with a `ProblemKind` code can branch on.
+fetch → FeedData → expand → Occurrence → understand → Event → select → pages → arrange →
+Agenda → render. Every value is a frozen dataclass so that no stage can change what an earlier
+one produced; `Problem` says what went wrong on the way, with a `ProblemKind` code can branch on.
 """
 
 from __future__ import annotations

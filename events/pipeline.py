@@ -1,12 +1,14 @@
-"""The whole pipeline, one way: fetch → expand → understand → select → arrange.
+"""The whole pipeline, one way: fetch → expand → understand → select → pages → arrange.
 
 `upcoming()` is the call the issue builder makes; `build_agenda()` is the same minus the
-fetching, for callers that already hold the feeds' bytes.
+fetching, for callers that already hold the feeds' bytes (and, if they want the page stage,
+the pages, or a function that fetches them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -17,9 +19,18 @@ from events.model import Agenda, Event, FeedData, FeedSpec, Problem, ProblemKind
 from events.rules.dates import next_issue_date
 
 if TYPE_CHECKING:
+    from events.io.http import Page
     from events.registry import Registry
+    from events.stages.select import Selection
 
-__all__ = ["RegistryError", "build_agenda", "load_registry", "next_issue_date", "upcoming"]
+__all__ = [
+    "PAGE_TIMEOUT",
+    "RegistryError",
+    "build_agenda",
+    "load_registry",
+    "next_issue_date",
+    "upcoming",
+]
 
 
 class RegistryError(ValueError):
@@ -61,13 +72,28 @@ def _refresh(
     return refresh_from(registry, folders, before)
 
 
+#: Pages: the URLs asked for, and what each gave (`events.io.http.fetch_pages`).
+PageFetcher = Callable[[Sequence[str]], Mapping[str, "Page"]]
+
+#: Each page request is given at most this many seconds (or the run's timeout, if shorter):
+#: pages settle a listing, they must not hold up the block.
+PAGE_TIMEOUT = 15.0
+
+
 def build_agenda(
-    feeds: Sequence[FeedData], window: Window, *, registry: object | None = None
+    feeds: Sequence[FeedData],
+    window: Window,
+    *,
+    registry: object | None = None,
+    pages: Mapping[str, Page] | PageFetcher | None = None,
 ) -> Agenda:
-    """Expand, understand, select and arrange the events of `feeds` for `window`.
+    """Expand, understand, select, check on their pages and arrange the events of `feeds` for
+    `window`.
 
     One entry that cannot be read becomes a Problem and never takes the others with it; a
-    body that is not a calendar at all becomes a failure of its feed.
+    body that is not a calendar at all becomes a failure of its feed. `pages` are the event
+    pages by the URL asked for, or a function fetching the URLs it is given; without them the
+    page stage is skipped.
     """
     from events.registry import Registry
     from events.stages.arrange import arrange
@@ -91,10 +117,14 @@ def build_agenda(
         for result in understood:
             (events if isinstance(result, Event) else problems).append(result)  # type: ignore[arg-type]
     selection = select(events, window)
+    page_problems: tuple[Problem, ...] = ()
+    if pages is not None:
+        selection, page_problems = _check_pages(selection, pages, window, reg)
     sections, listed, unlisted = arrange(selection.events)
     for event in listed:
         problems.extend(event.problems)
     problems.extend(selection.problems)
+    problems.extend(page_problems)
     problems.extend(unlisted)
     return Agenda(
         window=window,
@@ -104,6 +134,42 @@ def build_agenda(
         feeds=tuple(read),
         failures=tuple(failures),
     )
+
+
+def _check_pages(
+    selection: Selection,
+    pages: Mapping[str, Page] | PageFetcher,
+    window: Window,
+    registry: Registry,
+) -> tuple[Selection, tuple[Problem, ...]]:
+    """The selected events checked on their pages, then selected again: a page may move an
+    event out of the window (said, with what its page said) or onto the day of a copy of it
+    (listed once)."""
+    from events.stages.pages import check_pages, page_urls
+    from events.stages.select import Selection, select
+
+    fetched = pages(page_urls(selection.events)) if callable(pages) else pages
+    checked, said = check_pages(selection.events, fetched, registry)
+    again = select(checked, window)
+    problems = list(said)
+    for event in checked:
+        if not window.overlaps(event.date, event.end_date):
+            problems.extend(p for p in event.problems if p.kind in _PAGE_KINDS)
+            problems.append(
+                Problem(
+                    ProblemKind.NOT_LISTED,
+                    event.feed,
+                    f"its page dates it {event.date}, outside the window; left out",
+                    event.uid,
+                    event.title,
+                )
+            )
+    return Selection(again.events, selection.problems + again.problems), tuple(problems)
+
+
+_PAGE_KINDS = frozenset(
+    {ProblemKind.PAGE_DISAGREES, ProblemKind.PAGE_UNAVAILABLE, ProblemKind.PAGE_CHANGED}
+)
 
 
 #: Below this size a feed is read in one process: a second one costs more than it saves.
@@ -205,12 +271,14 @@ def upcoming(
     on_progress: Callable[[FeedSpec, str], None] | None = None,
     registry: Registry | str | Path | None = None,
     archive: str | Path | Sequence[str | Path] | None = None,
+    pages: bool = True,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
     each request; `retries` is how many times a feed is tried again after a transient failure;
-    `deadline` (seconds, None for none) bounds the fetching: what has not answered by then
-    comes from the cache, or fails.
+    `deadline` (seconds, None for none) bounds the fetching of feeds and pages: what has not
+    answered by then comes from the cache, or fails. With `pages`, each listed event is checked
+    on its own page (`offline`: pages from the cache only).
 
     Groups are named by `registry`: a Registry, used as it is, or a JSON file that `twir-events
     registry learn` wrote, whose groups win over the shipped registry's (the fallback, and the
@@ -223,6 +291,7 @@ def upcoming(
     from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
+    began = time.monotonic()
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
     if isinstance(calendars, str | Path):
@@ -255,6 +324,22 @@ def upcoming(
         deadline=deadline,
         on_progress=on_progress,
     )
-    agenda = build_agenda(outcome.feeds, window, registry=registry)
+    fetcher: PageFetcher | None = None
+    if pages:
+        from events.io.http import fetch_pages
+
+        def fetcher(urls: Sequence[str]) -> Mapping[str, Page]:
+            """The pages, within what is left of the run's deadline."""
+            left = None if deadline is None else max(0.0, deadline - (time.monotonic() - began))
+            return fetch_pages(
+                urls,
+                cache_dir=Path(cache_dir) if cache_dir else None,
+                offline=offline,
+                refresh=refresh,
+                timeout=min(timeout, PAGE_TIMEOUT),
+                deadline=left,
+            )
+
+    agenda = build_agenda(outcome.feeds, window, registry=registry, pages=fetcher)
     failures = tuple(outcome.failures) + agenda.failures
     return replace(agenda, failures=failures, calendars=specs)

@@ -115,6 +115,7 @@ def _agenda(args: argparse.Namespace, start: date | None, *near: Path) -> Agenda
             on_progress=progress,
             registry=args.registry,
             archive=_archive(args, *near),
+            pages=args.pages,
         )
     except (ConfigError, RegistryError) as exc:
         say(f"{PROG}: {exc}")

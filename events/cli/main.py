@@ -137,7 +137,7 @@ class Option:
 
     @property
     def takes_value(self) -> bool:
-        return self.kwargs.get("action") not in ("store_true", "count")
+        return self.kwargs.get("action") not in ("store_true", "store_false", "count")
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -206,6 +206,13 @@ OPTIONS: tuple[Option, ...] = (
         "seconds for all the fetching: what has not answered by then comes from the cache, "
         "or fails (default: 60)",
         {"type": _deadline, "metavar": "SECONDS"},
+    ),
+    Option(
+        ("--no-pages",),
+        RUNS,
+        True,
+        "do not check each event on its own page (its schema.org Event data)",
+        {"action": "store_false", "dest": "pages"},
     ),
     Option(
         ("--retries",),

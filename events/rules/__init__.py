@@ -6,6 +6,7 @@ No rule imports a stage; the stages (`events.stages`) and the registry only comp
 | --- | --- | --- |
 | §1 Google's feeds | the public page of an entry, the calendar a feed is | `google` |
 | §1 DESCRIPTION is often HTML | text and anchors of a description | `html` |
+| §1 Event pages | the schema.org Event of an event's page (JSON-LD) | `schema_org` |
 | §2 The event link, The group | link kinds, link keys, Meetup urlnames, labelled hosts | `links` |
 | §2 SUMMARY, Online and hybrid | cancelled, prefixes, online/hybrid words, about Rust | `wording` |
 | §2 The group (names) | names compared without case, accents, punctuation | `names` |
