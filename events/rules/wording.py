@@ -9,6 +9,7 @@ and every stage (and the archive reader) asks this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -162,13 +163,15 @@ def prefix_splits(summary: str) -> list[tuple[str, str]]:
 
 
 def looks_like_group_name(text: str) -> bool:
-    """A prefix that could be a group's name rather than the first half of a title."""
+    """A prefix that could be a group's name rather than the first half of a title: not
+    `[Hybrid]`, `February Edition` or `Talk 3` (words any title may start with)."""
     words = text.split()
     return (
         0 < len(words) <= 6
         and "#" not in text
         and not re.search(r"\d", text)
         and not text.endswith((".", "?", "!"))
+        and not is_generic_title(text)
     )
 
 
@@ -192,77 +195,14 @@ def hosts_in_words(text: str) -> list[tuple[bool, list[str]]]:
 # -- titles too generic to name a group ------------------------------------------------------
 
 _GENERIC_WORDS = frozenset(
-    [
-        "rust",
-        "rustlang",
-        "meetup",
-        "meetups",
-        "meeting",
-        "meet",
-        "monthly",
-        "weekly",
-        "biweekly",
-        "quarterly",
-        "annual",
-        "social",
-        "night",
-        "evening",
-        "online",
-        "virtual",
-        "event",
-        "events",
-        "community",
-        "user",
-        "users",
-        "group",
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "at",
-        "on",
-        "and",
-        "or",
-        "for",
-        "with",
-        "our",
-        "new",
-        "edition",
-        "session",
-        "edition",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "spring",
-        "summer",
-        "autumn",
-        "fall",
-        "winter",
-        "year",
-        "yearly",
-    ]
+    """
+    rust rustlang meetup meetups meeting meet monthly weekly biweekly quarterly annual
+    social night evening online virtual hybrid in person irl event events community user users
+    group the a an of on at and or for with our new edition session talk talks workshop
+    workshops webinar panel live free updated reminder january february march april may june
+    july august september october november december jan feb mar apr jun jul aug sep sept oct
+    nov dec spring summer autumn fall winter year yearly
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 
 
@@ -280,7 +220,22 @@ _ABOUT_RUST = re.compile(
 )
 
 
-def about_rust(*texts: str) -> bool:
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def about_rust(*texts: str, ignore: Iterable[str] = ()) -> bool:
     """Whether a general-tech group's event is about Rust: the word Rust, `rustlang`,
-    `rust-lang`, `Rustacean` in its title or description — not `trust`, not `Rustic`."""
-    return any(_ABOUT_RUST.search(text) for text in texts if text)
+    `rust-lang`, `Rustacean` in its title or description — not `trust`, not `Rustic`, not in
+    a link (`meetup.com/wasm-rust-meetup/…`), and not in the group's own name (`Vilnius Rust
+    and Go Meetup Group` opens every description of that group)."""
+    names = [re.escape(name) for name in ignore if name and name.strip()]
+    own = re.compile("|".join(names), re.IGNORECASE) if names else None
+    for text in texts:
+        if not text:
+            continue
+        text = _ADDRESS.sub(" ", text)
+        if own is not None:
+            text = own.sub(" ", text)
+        if _ABOUT_RUST.search(text):
+            return True
+    return False
