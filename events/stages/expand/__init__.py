@@ -348,16 +348,17 @@ def expand_calendar(
         else:
             healthy.append(group)
     try:
-        return Expanded(_between(healthy, start, stop), failures, doubts, notes)
+        components = _between(healthy, start, stop)
     except Exception:  # noqa: BLE001 - one bad group: find it below
-        pass
-    components = []
-    for group in healthy:
-        try:
-            components.extend(_between([group], start, stop))
-        except Exception as error:  # noqa: BLE001 - one entry's defect never drops the others
-            failures.append(_failure(group, _short(error)))
-    return Expanded(components, failures, doubts, notes)
+        components = []
+        for group in healthy:
+            try:
+                components.extend(_between([group], start, stop))
+            except Exception as error:  # noqa: BLE001 - one entry's defect never drops the others
+                failures.append(_failure(group, _short(error)))
+    shown = {_text(component.get("UID")) for component in components}
+    said = [doubt[:3] for doubt in relevant(doubts, shown, start, stop)]
+    return Expanded(components, failures, said, notes)
 
 
 def as_google_shows(calendar: Any) -> Any:
@@ -365,14 +366,13 @@ def as_google_shows(calendar: Any) -> Any:
     return prepare(calendar)[0]
 
 
-def prepare(
-    calendar: Any, *, zone: str | None | bool = True
-) -> tuple[Any, list[tuple[str, str, str]], list[str]]:
+def prepare(calendar: Any, *, zone: str | None | bool = True) -> tuple[Any, list[Doubt], list[str]]:
     """The calendar with Google's two quirks read as Google reads them — X-WR-TIMEZONE (as
     recurring_ical_events.of() also applies it, when it names a zone) and a date-only UNTIL
     (`inclusive_until`) — and with the length of an entry whose DTEND comes before its DTSTART
     left out (recurring-ical-events would swap them). Also returns the doubts about entries
-    (uid, summary, reason) and the notes about the calendar (TZIDs no zone is known for)."""
+    and the notes about the calendar (TZIDs no zone is known for). The caller's calendar is
+    left as it was."""
     from zoneinfo import ZoneInfo
 
     import icalendar
@@ -382,10 +382,18 @@ def prepare(
 
     if zone is True:
         zone, _ = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
-    # a calendar of the same components without its own X-WR-TIMEZONE (which may be bad) and
-    # with the VEVENTs whose length is left out copied, so that the caller's stays as it was
+    unknown: dict[str, None] = {}
+    for event in calendar.walk("VEVENT"):  # TZIDs read as floating, before they move zone
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+            prop = _first(event.get(name))
+            tzid = _tzid(prop)
+            moment = getattr(prop, "dt", None) if tzid else None
+            if tzid and isinstance(moment, datetime) and moment.tzinfo is None:
+                unknown.setdefault(tzid, None)
+    # the same components without the calendar's own X-WR-TIMEZONE (which may be bad), the
+    # VEVENTs whose length is left out copied without it
     changed = icalendar.Calendar()
-    doubts: list[tuple[str, str, str]] = []
+    doubts: list[Doubt] = []
     for component in calendar.subcomponents:
         if getattr(component, "name", None) == "VEVENT":
             try:
@@ -393,7 +401,7 @@ def prepare(
             except Exception:  # noqa: BLE001 - a broken entry is reported when it is expanded
                 why = None
             if why:
-                doubts.append(_failure([component], why))
+                doubts.append((*_failure([component], why), None))
                 copy = component.copy()
                 copy.pop("DTEND", None)
                 copy.pop("DURATION", None)
@@ -403,33 +411,39 @@ def prepare(
         changed.subcomponents.append(component)
     calendar = x_wr_timezone.to_standard(changed, timezone=ZoneInfo(zone) if zone else None)
     calendar = inclusive_until(calendar)
-    unknown: dict[str, None] = {}
     for group in _uid_groups(calendar.walk("VEVENT")):
         masters = [c for c in group if "RECURRENCE-ID" not in c]
         if len(masters) > 1:
-            doubts.append(_failure(group, several_masters(len(masters))))
-        for component in group:
-            for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-                prop = _first(component.get(name))
-                tzid = _tzid(prop)
-                if (
-                    tzid
-                    and isinstance(getattr(prop, "dt", None), datetime)
-                    and prop.dt.tzinfo is None
-                ):
-                    unknown.setdefault(tzid, None)
+            doubts.append((*_failure(group, several_masters(len(masters))), None))
+        for master in masters:
             try:
-                ends_early = component in masters and _ends_before_start(component)
+                ends_early = _ends_before_start(master)
             except Exception:  # noqa: BLE001 - a broken rule is reported when it is expanded
                 ends_early = False
             if ends_early:
-                doubts.append(_failure([component], until_before_start()))
+                doubts.append((*_failure([master], until_before_start()), master["DTSTART"].dt))
     notes = [
         f"TZID={tzid[:60]} is not a time zone known here: times written with it are read as"
         " floating, in the calendar's zone"
         for tzid in unknown
     ]
     return calendar, doubts, notes
+
+
+#: (uid, summary, reason, DTSTART): said when the entry shows in the span, or, for an entry
+#: that cannot show (its UNTIL before its DTSTART), when its DTSTART lies in the span.
+Doubt = tuple[str, str, str, Any]
+
+
+def relevant(doubts: list[Doubt], shown: set[str], start: datetime, stop: datetime) -> list[Doubt]:
+    """The doubts worth saying for the span [start, stop), given the UIDs that show in it."""
+    from events.stages.expand.series import overlaps
+
+    return [
+        doubt
+        for doubt in doubts
+        if (doubt[0] in shown if doubt[3] is None else overlaps(start, stop, doubt[3], doubt[3]))
+    ]
 
 
 def _reversed_end_of(component: Any, reversed_end: Any) -> str | None:

@@ -41,9 +41,11 @@ MAX_COUNT = 100_000
 # Parameters without quotes, then the value; lines written otherwise fall to "unusual" below.
 _PARAMS = rb'(?:;[^:\n"]*)?:'
 _END_OF_LINE = rb"\r?(?=\n(?![ \t]))"  # and no folded continuation
-# a DATE or DATE-TIME whose digits may be a date (month 13 or hour 25 are "unusual"): its YYYYMMDD
+# a DATE or DATE-TIME whose digits may be a date (month 13, 31 April or hour 25 are "unusual",
+# so that the entry is read and named): its YYYYMMDD
 _DAY = (
-    rb"(\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
+    rb"(\d{4}(?:(?:0[1-9]|1[0-2])(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])(?:29|30)"
+    rb"|(?:0[13578]|1[02])31|0229))"
     rb"(?:[Tt](?:[01]\d|2[0-3])[0-5]\d[0-5]\d[Zz]?)?" + _END_OF_LINE
 )
 _EVENT = re.compile(
@@ -369,7 +371,8 @@ def _plainly_apart(
 
     Compares YYYYMMDD digits as bytes; the slack in the bounds covers the time of day and time
     zones. A series counts when it starts after the span or ends (UNTIL, or a bound of its
-    COUNT) before it, with occurrences shorter than a day. An override also needs the
+    COUNT) before it, with occurrences shorter than a day; an entry that ends before it
+    starts, by its DTSTART alone. An override also needs the
     occurrence it replaces (RECURRENCE-ID) to lie before `recurrence_low_day` (which allows for
     the master's length) or after the span, or its master would show that occurrence again.
     """
@@ -382,12 +385,12 @@ def _plainly_apart(
     last: bytes | None
     if entry.rule is None:
         last = entry.finish or start
-        if last < start:
-            return False
     else:
         last = _last_day(entry.rule, start)
         if last is None or entry.finish not in (None, start):
             return False
+    # A DTEND or an UNTIL before DTSTART is left out (and reported when DTSTART is near)
+    last = max(last, start)
     if last >= low_day:
         return False
     return recurrence is None or recurrence < recurrence_low_day or recurrence > high_day

@@ -186,9 +186,9 @@ def expand_group(
     found: list[Found] = []
     returned: set[_Adapter] = set()
     checked_datetimes: set[object] = set()
+    early = False
     if core is not None:
-        found, returned, checked_datetimes, doubt = _from_core(core, changes, span_start, span_stop)
-        doubts.extend(doubt)
+        found, returned, checked_datetimes, early = _from_core(core, changes, span_start, span_stop)
     for adapter in modifications:
         if adapter in returned or checked_datetimes & set(adapter.ids):
             continue
@@ -197,6 +197,10 @@ def expand_group(
             found.append(
                 Found(adapter.member, adapter.start, adapter.end, False, adapter.recurrence)
             )
+    if not found:  # a doubt about an entry that does not show is not worth saying
+        doubts = []
+    if early:  # it would have shown
+        doubts.append(until_before_start())
     return found, doubts
 
 
@@ -205,7 +209,9 @@ def _from_core(
     changes: dict[datetime, _Adapter],
     span_start: datetime,
     span_stop: datetime,
-) -> tuple[list[Found], set[_Adapter], set[object], list[str]]:
+) -> tuple[list[Found], set[_Adapter], set[object], bool]:
+    """The master's occurrences (and the overrides they lead to), what was returned, the
+    EXDATEs by time, and whether the rule ends before DTSTART, which lies in the span."""
     member = core.member
     if len(member.rules) > 1:
         raise Unplain("several RRULEs")
@@ -225,7 +231,7 @@ def _from_core(
             checked_dates.add(exdate)
     low = _as_datetime(span_start - core.duration, zone)
     high = _as_datetime(span_stop, zone)
-    doubts: list[str] = []
+    early = False
     candidates: list[datetime] = []
     expander = None
     until: datetime | date | None = None
@@ -236,7 +242,7 @@ def _from_core(
         bound = None if until is None else _as_datetime(until, zone)
         expander = Expander(rule, start, bound)
         if bound is not None and start > bound:
-            doubts.append(until_before_start())
+            early = overlaps(span_start, span_stop, core.start, core.start)
     if (until is None or not start > _as_datetime(until, zone)) and low <= start <= high:
         candidates.append(start)  # DTSTART is an occurrence unless the rule ended before it
 
@@ -287,7 +293,7 @@ def _from_core(
                 found.append(
                     Found(adapter.member, adapter.start, adapter.end, False, adapter.recurrence)
                 )
-    return found, returned, checked_datetimes, doubts
+    return found, returned, checked_datetimes, early
 
 
 def _kind(value: Moment) -> str:
