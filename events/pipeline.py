@@ -237,6 +237,9 @@ def _read_feed(
     shares = parallel.usable_cores() if len(feed.body) >= PARALLEL_MIN_BYTES else 1
     scans = parallel.run(partial(scan_part, feed, window, parts=shares), range(shares))
     planned = plan(feed, window, scans, shares)
+    if shares > 1:  # imported once, here, rather than in each process
+        import events.stages.expand.fast
+        import events.stages.understand  # noqa: F401
     work = partial(_expand_and_understand, feed, planned=planned, registry=registry)
     done = parallel.run(work, range(shares))
     problems = tuple(dict.fromkeys(p for share_problems, _ in done for p in share_problems))

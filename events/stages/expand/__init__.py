@@ -122,7 +122,7 @@ def plan(
     of about the same size (whole groups, deterministically)."""
     start, stop = query_span(window, margin_days)
     spec, body = feed.spec, feed.body
-    choice = prefilter.choose(body, scans, start.date(), stop.date())
+    choice = prefilter.choose(body, scans, start.date(), stop.date(), trimmed=False)
     if choice is None:
         return Plan(start, stop, None, ((),) * shares, (), ())
     header = read_header(spec, body, choice.outside)
@@ -182,11 +182,22 @@ def expand_planned(feed: model.FeedData, planned: Plan, share: int) -> Expansion
 
     occurrences: list[model.Occurrence] = []
     left: list[tuple[Any, ...]] = []
-    for group in planned.shares[share]:
-        if any(entry.end - entry.begin > MAX_ENTRY_BYTES for entry in group):
-            problems.append(_too_large(spec, body, group))
+    first, stop = planned.start.date(), planned.stop.date()
+    for wanted in planned.shares[share]:
+        if any(entry.end - entry.begin > MAX_ENTRY_BYTES for entry in wanted):
+            problems.append(_too_large(spec, body, wanted))
             continue
-        read = fast.expand_group(spec, body, group, planned.start, planned.stop, header.about)
+        read = fast.expand_wanted(spec, body, wanted, planned.start, planned.stop, header.about)
+        group = wanted
+        if read is None:  # the long way: the prefilter reads the group, then icalendar
+            members = prefilter.trim(body, list(wanted), first, stop)
+            if members is None:
+                problems.append(_unbalanced(spec, body, wanted))
+                continue
+            if not members:
+                continue
+            group = tuple(members)
+            read = fast.expand_group(spec, body, group, planned.start, planned.stop, header.about)
         if read is None:
             left.append(group)
             continue
@@ -233,6 +244,17 @@ def _unclosed(spec: model.FeedSpec, body: bytes, begin: int, end: int) -> model.
         model.ProblemKind.UNREADABLE_ENTRY,
         spec.name,
         "this entry has no END:VEVENT: it is not read",
+        uid=uid or "(no UID)",
+        summary=summary or "",
+    )
+
+
+def _unbalanced(spec: model.FeedSpec, body: bytes, group: tuple[Any, ...]) -> model.Problem:
+    uid, summary = _entry_words(body, group[0].begin, group[0].end)
+    return model.Problem(
+        model.ProblemKind.UNREADABLE_ENTRY,
+        spec.name,
+        "a component inside this entry is not closed (BEGIN without END): it is not read",
         uid=uid or "(no UID)",
         summary=summary or "",
     )

@@ -38,7 +38,7 @@ def runaway(body: bytes, group: tuple[Any, ...]) -> bool:
     return any(_RUNAWAY.search(body, entry.begin, entry.end) for entry in group)
 
 
-def expand_group(
+def expand_wanted(
     spec: model.FeedSpec,
     body: bytes,
     group: tuple[Any, ...],
@@ -46,9 +46,38 @@ def expand_group(
     stop: datetime,
     about: About,
 ) -> Read | None:
-    """The occurrences of one prefilter group over [start, stop), or None (see above)."""
+    """`expand_group` for a whole wanted group, its masters read once: how long their
+    occurrences last says which overrides may matter (`prefilter.overrides_to_read`); only
+    those are read. None when a master is not read here."""
+    from events.stages.expand import prefilter
+
+    masters = [entry for entry in group if entry.recurrence is None]
     try:
-        members = [read_member(body[entry.begin : entry.end]) for entry in group]
+        read = {id(entry): read_member(body[entry.begin : entry.end]) for entry in masters}
+        reach = max((series.length_in_days(member) for member in read.values()), default=0.0)
+    except Exception:  # noqa: BLE001 - Unplain, or a date dateutil refuses: the long way
+        return None
+    overrides = prefilter.overrides_to_read(list(group), start.date(), stop.date(), reach)
+    kept = sorted(masters + overrides)
+    return expand_group(spec, body, tuple(kept), start, stop, about, read)
+
+
+def expand_group(
+    spec: model.FeedSpec,
+    body: bytes,
+    group: tuple[Any, ...],
+    start: datetime,
+    stop: datetime,
+    about: About,
+    read: dict[int, Member] | None = None,
+) -> Read | None:
+    """The occurrences of one prefilter group over [start, stop), or None (see above).
+    `read` holds members already read, by the id of their entry."""
+    read = read or {}
+    try:
+        members = [
+            read.get(id(entry)) or read_member(body[entry.begin : entry.end]) for entry in group
+        ]
         by_uid: dict[str, list[Member]] = {}
         for member in members:
             if member.uid is None:

@@ -26,8 +26,6 @@ Moment = datetime | date
 
 # icalendar's own unfolding (parser/content_line.py) and line split
 _UNFOLD = re.compile(r"(?:(?<!\n)\r\n|(?<![\r\n])\n)(?:\r?\n)*[ \t]")
-_NEWLINE = re.compile(r"\r?\n")
-_NAME = re.compile(r"[A-Za-z0-9-]+")
 # parameters as written without anything to interpret: quoted values hold no quote, caret or
 # backslash, unquoted ones no comma (a list) either
 _PARAMS = re.compile(r'(?:;[A-Za-z0-9-]+=(?:"[^"^\\]*"|[^";:,^\\]*))*')
@@ -35,15 +33,26 @@ _PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^;]*)')
 _ESCAPE = re.compile(r"\\([\\,;:nN])")
 _DATE = re.compile(r"(\d{4})(\d\d)(\d\d)")
 _DATE_TIME = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)(Z?)")
+# a DATE or DATE-TIME that is surely a valid one (29 February is checked when read)
+_PLAIN_MOMENT = re.compile(
+    r"(?!0000)\d{4}(?:(?:0[1-9]|1[0-2])(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])(?:29|30)"
+    r"|(?:0[13578]|1[02])31)(?:T(?:[01]\d|2[0-3])[0-5]\d[0-5]\dZ?)?"
+)
 _DURATION = re.compile(r"([-+]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 #: Properties read here; every other line is passed over (icalendar's reading of it changes
-#: nothing the pipeline uses).
+#: nothing the pipeline uses), once it is seen to be a property line at all.
 TIMING = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE", "RECURRENCE-ID"})
 TEXTS = frozenset({"UID", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS"})
 _READ = TIMING | TEXTS | {"SEQUENCE", "ORGANIZER", "BEGIN", "END"}
 #: Properties this reader leaves to icalendar whenever they occur.
 _UNREAD = frozenset({"RDATE", "EXRULE"})
+_WANTED_LINE = re.compile(
+    "^(" + "|".join(sorted(_READ | _UNREAD, key=len, reverse=True)) + ")(?=[;:])[^\n]*",
+    re.MULTILINE | re.IGNORECASE,
+)
+# a line that does not begin with a property name and its delimiter (after unfolding)
+_ODD_LINE = re.compile(r"^(?![A-Za-z0-9-]+[;:])[^\n]", re.MULTILINE)
 UTC = ZoneInfo("UTC")
 
 
@@ -68,7 +77,7 @@ class Member:
     end: Moment | None = None
     duration: timedelta | None = None
     rules: list[str] = field(default_factory=list)
-    exdates: list[Moment] = field(default_factory=list)
+    exdates: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # `exdate` reads one
     recurrence: Moment | None = None
     sequence: int = -1
     texts: dict[str, str] = field(default_factory=dict)  # the first of each
@@ -123,6 +132,17 @@ def _moment(value: str, params: dict[str, str]) -> Moment:
         raise Unplain(str(error)) from None
 
 
+def exdate(item: tuple[str, dict[str, str]]) -> Moment:
+    """One EXDATE value of a Member (read when it may matter: most are far from any window)."""
+    return _moment(*item)
+
+
+def exdate_day(item: tuple[str, dict[str, str]]) -> date:
+    """The day an EXDATE value names (as written, in its own zone)."""
+    value = item[0]
+    return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+
+
 def _duration(value: str) -> timedelta:
     match = _DURATION.fullmatch(value)
     if match is None or value.lstrip("+-") == "P" or value.endswith("T"):
@@ -138,34 +158,44 @@ def _duration(value: str) -> timedelta:
     return -total if sign == "-" else total
 
 
+def unfold(content: str) -> str:
+    """Content lines unfolded as icalendar unfolds them (`_UNFOLD`), quickly when no fold
+    follows an empty line."""
+    if "\n\n" in content or "\n\r\n" in content:
+        return _UNFOLD.sub("", content)
+    for fold in ("\r\n ", "\r\n\t", "\n ", "\n\t"):
+        if fold in content:
+            content = content.replace(fold, "")
+    return content
+
+
 def read_member(raw: bytes) -> Member:
     """The VEVENT in `raw` (from BEGIN:VEVENT to END:VEVENT), or `Unplain`."""
     try:
-        content = raw.decode("utf-8")
+        content = unfold(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise Unplain("not UTF-8") from None
-    lines = [line for line in _NEWLINE.split(_UNFOLD.sub("", content)) if line]
+    if odd := _ODD_LINE.search(content):
+        raise Unplain(f"line {content[odd.start() : odd.start() + 40]!r}")
     member = Member()
     depth = 0
-    for line in lines:
-        named = _NAME.match(line)
-        index = named.end() if named else 0
-        if index == 0 or line[index : index + 1] not in (":", ";"):
-            raise Unplain(f"line {line[:40]!r}")
-        name = named.group().upper()  # type: ignore[union-attr]
+    for line in _WANTED_LINE.finditer(content):
+        name, index = line.group(1).upper(), line.end(1)
+        text_line = line.group(0)
+        if text_line.endswith("\r"):
+            text_line = text_line[:-1]
         if name in _UNREAD:
             raise Unplain(name)
-        if name not in _READ:
-            continue
-        colon = line.find(":", index)
+        index -= line.start()
+        colon = text_line.find(":", index)
         if colon < 0:
-            raise Unplain(f"line {line[:40]!r}")
-        while line.count('"', index, colon) % 2:  # a colon inside a quoted parameter
-            colon = line.find(":", colon + 1)
+            raise Unplain(f"line {text_line[:40]!r}")
+        while text_line.count('"', index, colon) % 2:  # a colon inside a quoted parameter
+            colon = text_line.find(":", colon + 1)
             if colon < 0:
-                raise Unplain(f"line {line[:40]!r}")
-        params = _params(line[index:colon])
-        value = line[colon + 1 :]
+                raise Unplain(f"line {text_line[:40]!r}")
+        params = _params(text_line[index:colon]) if colon > index else {}
+        value = text_line[colon + 1 :]
         if name == "BEGIN":
             depth += 1
             if depth > 1 and value.upper() != "VALARM":
@@ -211,7 +241,13 @@ def _add(member: Member, name: str, params: dict[str, str], value: str) -> None:
     elif name == "EXDATE":
         if not value:
             raise Unplain("empty EXDATE")
-        member.exdates.extend(_moment(item, params) for item in value.split(","))
+        tzid = params.get("TZID")
+        if tzid is not None and iana_zone(tzid) is None:
+            raise Unplain(f"TZID={tzid}")
+        for item in value.split(","):
+            if not _PLAIN_MOMENT.fullmatch(item):
+                _moment(item, params)  # Unplain unless it is read after all (29 February)
+            member.exdates.append((item, params))
     elif name == "RECURRENCE-ID":
         if member.recurrence is not None or "RANGE" in params:
             raise Unplain("RECURRENCE-ID")

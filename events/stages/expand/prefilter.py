@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -145,10 +146,16 @@ def _digits(day: date) -> bytes:
 
 class Scan(NamedTuple):
     """What one pass over a part of a feed finds: its VEVENTs, the bytes between them, the
-    VEVENTs that never end, and whether the part was understood at all."""
+    VEVENTs that never end, and whether the part was understood at all.
 
-    entries: list[_Entry]
+    Only the VEVENTs of the groups wanted in this part are kept whole; the others (most of a
+    feed: one-off events far from the span) as the CRC of their UID key and their place,
+    which is all a worker needs to send back (`choose` reads again the few it needs)."""
+
+    entries: list[_Entry]  # the members of the groups wanted here
     wanted: list[object]  # keys of the UID groups with a member that may matter
+    others: array  # crc32 of the key, begin, end of every other VEVENT with a UID
+    total: int  # VEVENTs in the part
     outside: list[tuple[int, int]]  # spans of what lies between VEVENTs
     broken: list[tuple[int, int]]  # a BEGIN:VEVENT without its END:VEVENT, to the next one
     unsure: bool
@@ -183,16 +190,16 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
     low_day, high_day = span.low_day, span.high_day
     high = len(body) if high is None else high
     entries: list[_Entry] = []
+    others = array("q")
     outside: list[tuple[int, int]] = []
     broken: list[tuple[int, int]] = []
     wanted: dict[object, None] = {}
     position = low
-    new_entry = _Entry._make
+    count = 0
     try:
         for match in _EVENT.finditer(body, low, high):
             begin, end = match.span()
-            groups = match.groups()
-            if groups[6]:  # a BEGIN line inside: a VEVENT that never ended may start here
+            if match.group(7):  # a BEGIN line inside: a VEVENT that never ended may start here
                 inner = _NEXT_EVENT.search(body, begin + 1, end)
                 while inner is not None:
                     broken.append((begin, inner.start()))
@@ -200,35 +207,26 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
                     match = _EVENT.match(body, begin, end)  # type: ignore[assignment]
                     if match is None:
                         raise _Unsure("a VEVENT inside a VEVENT")
-                    groups = match.groups()
-                    inner = _NEXT_EVENT.search(body, begin + 1, end) if groups[6] else None
-            start, finish, recurrence, rule, uid, odd_uid, nested, unusual = groups
-            if odd_uid:
-                raise _Unsure("a UID line not plainly written")
+                    inner = _NEXT_EVENT.search(body, begin + 1, end) if match.group(7) else None
             if begin != position:
                 outside.append((position, begin))
             position = end
-            if nested:  # a nested component may hold a UID of its own: read the VEVENT's
-                uids = _member(body, begin, end).get(b"UID")
-                uid = _value(uids[0])[1] if uids else None
-            # Group by UID, keyed generously (merging groups only ever keeps more): UIDs that
-            # icalendar reads as equal differ at most in folds, escapes and the case of \N.
-            # A VEVENT without UID is a series of its own, as in recurring-ical-events.
-            key: object = object() if uid is None else uid.translate(None, _UID_NOISE).lower()
-            entry = new_entry(
-                (begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
-            )
-            entries.append(entry)
-            if key not in wanted and (
+            count += 1
+            entry = _entry(body, match, begin, end)
+            key = entry.key
+            if key in wanted or (
                 entry.unusual
                 or not _plainly_apart(entry, low_day, low_day, high_day)
-                or (rule is not None and len(_RRULES.findall(body, begin, end)) != 1)
+                or (entry.rule is not None and len(_RRULES.findall(body, begin, end)) != 1)
             ):
                 wanted[key] = None
+                entries.append(entry)
+            elif isinstance(key, bytes):  # one without UID, set aside, is a group of its own
+                others.extend((crc32(key), begin, end))
         if position != high:
             outside.append((position, high))
     except _Unsure:
-        return Scan([], [], [], [], True)
+        return Scan([], [], array("q"), 0, [], [], True)
     # a VEVENT that never ends and has no other after it lies outside the others: set it apart
     kept_outside = []
     for begin, end in outside:
@@ -245,35 +243,76 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
         broken.append((opened.start(), stop_at))
         if stop_at < end:
             kept_outside.append((stop_at, end))
-    return Scan(entries, list(wanted), kept_outside, broken, False)
+    return Scan(entries, list(wanted), others, count, kept_outside, broken, False)
 
 
-def choose(body: bytes, scans: list[Scan], first: date, stop: date) -> Choice | None:
+def _entry(body: bytes, match: re.Match[bytes], begin: int, end: int) -> _Entry:
+    """What the scan reads of the VEVENT `match` found at body[begin:end]."""
+    start, finish, recurrence, rule, uid, odd_uid, nested, unusual = match.groups()
+    if odd_uid:
+        raise _Unsure("a UID line not plainly written")
+    if nested:  # a nested component may hold a UID of its own: read the VEVENT's
+        uids = _member(body, begin, end).get(b"UID")
+        uid = _value(uids[0])[1] if uids else None
+    # Group by UID, keyed generously (merging groups only ever keeps more): UIDs that
+    # icalendar reads as equal differ at most in folds, escapes and the case of \N.
+    # A VEVENT without UID is a series of its own, as in recurring-ical-events.
+    key: object = object() if uid is None else uid.translate(None, _UID_NOISE).lower()
+    return _Entry(begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
+
+
+def choose(
+    body: bytes, scans: list[Scan], first: date, stop: date, *, trimmed: bool = True
+) -> Choice | None:
     """The UID groups of the scanned parts that may matter for [first, stop), each with the
-    members that may matter; None when some bytes were not understood (keep everything)."""
+    members that may matter (all of them unless `trimmed`: `trim` then says which); None when
+    some bytes were not understood (keep everything)."""
     if any(part.unsure for part in scans):
         return None
-    span = _Span(first, stop)
     wanted = {key for part in scans for key in part.wanted}
+    crcs = {crc32(key) for key in wanted if isinstance(key, bytes)}
     groups: dict[object, list[_Entry]] = {}
-    total = 0
     for part in scans:
-        total += len(part.entries)
         for entry in part.entries:
-            if entry.key in wanted:
-                groups.setdefault(entry.key, []).append(entry)
-    kept = []
+            groups.setdefault(entry.key, []).append(entry)
     try:
-        for group in groups.values():
-            aside = {id(entry) for entry in _set_aside(body, group, span)}
-            members = [entry for entry in group if id(entry) not in aside]
-            if members:
-                kept.append(members)
+        for part in scans:
+            others = part.others
+            for index in range(0, len(others), 3):
+                if others[index] in crcs:  # maybe a member of a wanted group: read it again
+                    begin, end = others[index + 1], others[index + 2]
+                    match = _EVENT.match(body, begin, end)
+                    if match is None:
+                        return None
+                    entry = _entry(body, match, begin, end)
+                    if entry.key in wanted:
+                        groups.setdefault(entry.key, []).append(entry)
     except _Unsure:
         return None
+    for group in groups.values():
+        group.sort()  # in the feed's order
+    total = sum(part.total for part in scans)
+    kept = []
+    for group in groups.values():
+        members: list[_Entry] | None = trim(body, group, first, stop) if trimmed else group
+        if members is None:
+            return None
+        if members:
+            kept.append(members)
     outside = [gap for part in scans for gap in part.outside]
     broken = [entry for part in scans for entry in part.broken]
     return Choice(kept, outside, broken, total)
+
+
+def trim(body: bytes, group: list[_Entry], first: date, stop: date) -> list[_Entry] | None:
+    """The members of one UID group that may matter for [first, stop) (none: the group cannot
+    reach it), or None when its lines are not understood (its BEGIN and END lines do not
+    match)."""
+    try:
+        aside = {id(entry) for entry in _set_aside(body, group, _Span(first, stop))}
+    except _Unsure:
+        return None
+    return [entry for entry in group if id(entry) not in aside]
 
 
 def share_of(key: object, shares: int) -> int:
@@ -496,6 +535,34 @@ def _set_aside(body: bytes, group: list[_Entry], span: _Span) -> list[_Entry]:
         and all(abs(_ordinal(entry.recurrence) - other) > SLACK_DAYS + 1 for other in kept_ids)
     ]
     return aside + unread_aside
+
+
+def overrides_to_read(group: list[_Entry], first: date, stop: date, reach: float) -> list[_Entry]:
+    """The overrides of a group whose masters are read elsewhere (their longest occurrence
+    lasting `reach` days) that may change what [first, stop) shows: all but those plainly
+    apart (`_set_aside`), which stay only beside one replacing about the same occurrence."""
+    span = _Span(first, stop)
+    recurrence_low_day = span.day(span.low - reach)
+    near: list[_Entry] = []
+    apart: list[_Entry] = []
+    for entry in group:
+        if entry.recurrence is None:
+            continue
+        if (
+            entry.rule is None
+            and not entry.unusual
+            and _plainly_apart(entry, span.low_day, recurrence_low_day, span.high_day)
+        ):
+            apart.append(entry)
+        else:
+            near.append(entry)
+    replaced = [_ordinal(entry.recurrence) for entry in near]
+    near += [
+        entry
+        for entry in apart
+        if any(abs(_ordinal(entry.recurrence) - other) <= SLACK_DAYS + 1 for other in replaced)
+    ]
+    return sorted(near)
 
 
 def _ordinal(day: bytes | None) -> float:

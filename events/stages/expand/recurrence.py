@@ -301,7 +301,7 @@ class Expander:
         rule = self.rule
         target = self._wall(moment) - margin
         units = _units_between(rule.freq, self.first_period, target)
-        skip = units // rule.interval - 1  # one period more, for the wall clock's slack
+        skip = units // rule.interval  # the period (of the rule's phase) holding `target`
         if skip < 1:
             return _dateutil(rule, self.parts, self.start, rule.count, self.until)
         period = _advance(rule.freq, self.first_period, skip * rule.interval)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from events.stages.expand.lines import Member, Moment
+from events.stages.expand.lines import Member, Moment, exdate, exdate_day
 from events.stages.expand.recurrence import Expander, Unbounded, Unplain, parse
 
 ZERO = timedelta()
@@ -103,7 +103,7 @@ class _Adapter:
     def __init__(self, member: Member, zone: tzinfo | None) -> None:
         self.member = member
         self.raw_start = to_calendar_zone(member.start, zone)  # type: ignore[arg-type]
-        self.exdates = [to_calendar_zone(value, zone) for value in member.exdates]
+        self.zone = zone
         self.recurrence = (
             None if member.recurrence is None else to_calendar_zone(member.recurrence, zone)
         )
@@ -125,6 +125,21 @@ class _Adapter:
         self.duration = last - first
         self.sequence = member.sequence
         self.ids = () if self.recurrence is None else _ids(self.recurrence)
+
+
+def length_in_days(member: Member) -> float:
+    """How long each occurrence of a member lasts, in days, as recurring-ical-events reckons
+    it (never negative: an end before the start is left out)."""
+    start, end = member.start, member.end
+    assert start is not None
+    if end is not None:
+        first, last = _comparable((start, end))
+        length = last - first
+    elif member.duration is not None:
+        length = member.duration
+    else:
+        length = timedelta(days=1) if _is_date(start) else ZERO
+    return max(length.total_seconds() / 86400, 0.0)
 
 
 def _highest(first: _Adapter | None, second: _Adapter) -> _Adapter:
@@ -215,22 +230,22 @@ def _from_core(
     member = core.member
     if len(member.rules) > 1:
         raise Unplain("several RRULEs")
-    values = [core.start, core.end, *core.exdates]
-    kinds = {_kind(value) for value in values}
+    kinds = {_kind(core.start), _kind(core.end)}
+    kinds |= {_written_kind(item, core.zone) for item in member.exdates}
     if len(kinds) > 1:
         raise Unplain("dates, floating and zoned times mixed")
     all_dates = kinds == {"date"}
     zone = core.start.tzinfo if isinstance(core.start, datetime) else None
     start = _as_datetime(core.start, zone)
-    checked_datetimes: set[object] = set()
-    checked_dates: set[date] = set()
-    for exdate in core.exdates:
-        checked_datetimes.update(_ids(exdate))
-        checked_datetimes.add(_as_datetime(exdate, zone))
-        if _is_date(exdate):
-            checked_dates.add(exdate)
     low = _as_datetime(span_start - core.duration, zone)
     high = _as_datetime(span_stop, zone)
+    checked_datetimes: set[object] = set()
+    checked_dates: set[date] = set()
+    for excluded in _near_exdates(core, changes, low, high):
+        checked_datetimes.update(_ids(excluded))
+        checked_datetimes.add(_as_datetime(excluded, zone))
+        if not isinstance(excluded, datetime):
+            checked_dates.add(excluded)
     early = False
     candidates: list[datetime] = []
     expander = None
@@ -294,6 +309,36 @@ def _from_core(
                     Found(adapter.member, adapter.start, adapter.end, False, adapter.recurrence)
                 )
     return found, returned, checked_datetimes, early
+
+
+def _written_kind(item: tuple[str, dict[str, str]], zone: tzinfo | None) -> str:
+    """The kind of an EXDATE value (X-WR-TIMEZONE gives floating ones the calendar's zone)."""
+    value, params = item
+    if len(value) == 8:
+        return "date"
+    zoned = value.endswith("Z") or "TZID" in params or zone is not None
+    return "aware" if zoned else "naive"
+
+
+def _near_exdates(
+    core: _Adapter, changes: dict[datetime, _Adapter], low: datetime, high: datetime
+) -> list[Moment]:
+    """The master's EXDATEs (in the calendar's zone) that may hide an occurrence between `low`
+    and `high` or one of the overrides; the others, a day or two away at least, cannot."""
+    if not core.member.exdates:
+        return []
+    days = [(low.date() - timedelta(days=2), high.date() + timedelta(days=2))]
+    for adapter in dict.fromkeys(changes.values()):
+        replaced = adapter.recurrence
+        if replaced is not None:
+            day = replaced.date() if isinstance(replaced, datetime) else replaced
+            days.append((day - timedelta(days=2), day + timedelta(days=2)))
+    near = []
+    for item in core.member.exdates:
+        day = exdate_day(item)
+        if any(first <= day <= last for first, last in days):
+            near.append(to_calendar_zone(exdate(item), core.zone))
+    return near
 
 
 def _kind(value: Moment) -> str:
