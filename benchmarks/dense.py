@@ -103,7 +103,7 @@ class Dense:
             f"&amp;ust=17{rng.randint(10**11, 10**12 - 1)}"
             f"&amp;usg=AOvVaw{rng.randint(10**9, 10**10)}"
         )
-        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 40 if long else 16)))
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 56 if long else 26)))
         shape = rng.random()
         if shape < 0.4:
             return f'{words}<br><br>RSVP: <a href="{wrapped}">{link}</a>'
@@ -333,7 +333,7 @@ def generate(
     events: int = 20000,
     series: int = 1650,
     *,
-    running: float = 0.3,
+    running: float = 0.36,
     today: date = date(2025, 11, 19),
     seed: int = 1,
     years: float = 10.0,
@@ -359,7 +359,7 @@ def main() -> None:
     parser.add_argument("output", type=Path)
     parser.add_argument("--events", type=int, default=20000)
     parser.add_argument("--series", type=int, default=1650)
-    parser.add_argument("--running", type=float, default=0.3, help="share of series running")
+    parser.add_argument("--running", type=float, default=0.36, help="share of series running")
     parser.add_argument("--today", type=date.fromisoformat, default=date(2025, 11, 19))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--years", type=float, default=10.0)

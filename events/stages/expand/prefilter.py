@@ -212,6 +212,15 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
                 outside.append((position, begin))
             position = end
             count += 1
+            start, finish, recurrence, rule, uid, odd_uid, nested, unusual = match.groups()
+            if not (odd_uid or nested or unusual or rule or recurrence) and start is not None:
+                # most of a feed: a one-off event, plainly written; far from the span?
+                folded = None if uid is None else uid.translate(None, _UID_NOISE).lower()
+                last = finish if finish is not None and finish > start else start
+                if folded not in wanted and (start > high_day or last < low_day):
+                    if folded is not None:
+                        others.extend((crc32(folded), begin, end))
+                    continue
             entry = _entry(body, match, begin, end)
             key = entry.key
             if key in wanted or (
