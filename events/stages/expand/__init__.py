@@ -288,48 +288,69 @@ def expand_body(
 
     `about` is what the fast path already read of the calendar's own properties; without it
     they are read here (and their problems reported)."""
-    import icalendar
+    return FullPass(spec, body, about=about).between(start, stop)
 
-    try:
-        calendar = icalendar.Calendar.from_ical(body)
-    except Exception as error:  # icalendar raises ValueError and friends on non-calendars
-        return Expansion((), (_failed(spec, f"not an iCalendar feed: {_short(error)}"),))
-    if calendar.name != "VCALENDAR":
-        return Expansion((), (_failed(spec, "not an iCalendar feed: no VCALENDAR"),))
-    problems: list[model.Problem] = []
-    if about is None:
-        scale = _text(calendar.get("CALSCALE", "GREGORIAN")).strip().upper()
-        if scale != "GREGORIAN":
-            return Expansion((), (_failed(spec, _scale_message(scale)),))
-        zone, why = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
-        if why:
-            problems.append(model.Problem(model.ProblemKind.BAD_HEADER, spec.name, why))
-        name = _text(calendar.get("X-WR-CALNAME")).strip() or None
-        about = About(zone, name, calendar_id(spec, body))
-    zones = _written_zones(calendar)
-    expanded = expand_calendar(calendar, start, stop, zone=about.timezone)
-    occurrences = sorted(
-        (_occurrence(spec, component, zones, about) for component in expanded.components),
-        key=order_key,
-    )
-    problems.extend(
-        model.Problem(
-            model.ProblemKind.UNREADABLE_ENTRY,
-            spec.name,
-            f"cannot expand this entry: {reason}",
-            uid=uid,
-            summary=summary,
+
+class FullPass:
+    """A feed parsed by icalendar, prepared (`prepare`) and handed to recurring-ical-events
+    once, then expanded over as many spans as asked."""
+
+    def __init__(self, spec: model.FeedSpec, body: bytes, *, about: About | None = None) -> None:
+        import icalendar
+
+        self.spec = spec
+        self.failure: model.Problem | None = None
+        self.problems: list[model.Problem] = []
+        try:
+            calendar = icalendar.Calendar.from_ical(body)
+        except Exception as error:  # icalendar raises ValueError and friends on non-calendars
+            self.failure = _failed(spec, f"not an iCalendar feed: {_short(error)}")
+            return
+        if calendar.name != "VCALENDAR":
+            self.failure = _failed(spec, "not an iCalendar feed: no VCALENDAR")
+            return
+        if about is None:
+            scale = _text(calendar.get("CALSCALE", "GREGORIAN")).strip().upper()
+            if scale != "GREGORIAN":
+                self.failure = _failed(spec, _scale_message(scale))
+                return
+            zone, why = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
+            if why:
+                self.problems.append(model.Problem(model.ProblemKind.BAD_HEADER, spec.name, why))
+            name = _text(calendar.get("X-WR-CALNAME")).strip() or None
+            about = About(zone, name, calendar_id(spec, body))
+        self.about = about
+        self.zones = _written_zones(calendar)
+        self.expander = _Expander(calendar, about.timezone)
+
+    def between(self, start: datetime, stop: datetime) -> Expansion:
+        if self.failure is not None:
+            return Expansion((), (self.failure,))
+        spec = self.spec
+        expanded = self.expander.between(start, stop)
+        occurrences = sorted(
+            (_occurrence(spec, c, self.zones, self.about) for c in expanded.components),
+            key=order_key,
         )
-        for uid, summary, reason in expanded.failures
-    )
-    problems.extend(
-        model.Problem(model.ProblemKind.DOUBTFUL_ENTRY, spec.name, reason, uid, summary)
-        for uid, summary, reason in expanded.doubts
-    )
-    problems.extend(
-        model.Problem(model.ProblemKind.BAD_HEADER, spec.name, note) for note in expanded.notes
-    )
-    return Expansion(tuple(occurrences), tuple(dict.fromkeys(problems)))
+        problems = list(self.problems)
+        problems.extend(
+            model.Problem(
+                model.ProblemKind.UNREADABLE_ENTRY,
+                spec.name,
+                f"cannot expand this entry: {reason}",
+                uid=uid,
+                summary=summary,
+            )
+            for uid, summary, reason in expanded.failures
+        )
+        problems.extend(
+            model.Problem(model.ProblemKind.DOUBTFUL_ENTRY, spec.name, reason, uid, summary)
+            for uid, summary, reason in expanded.doubts
+        )
+        problems.extend(
+            model.Problem(model.ProblemKind.BAD_HEADER, spec.name, note) for note in expanded.notes
+        )
+        return Expansion(tuple(occurrences), tuple(dict.fromkeys(problems)))
 
 
 @dataclass
@@ -348,39 +369,63 @@ def expand_calendar(
     """The occurrences (icalendar components) of a calendar's VEVENTs over [start, stop).
 
     Exactly what `recurring_ical_events.of(calendar).between(start, stop)` yields when that
-    works, with the choices of `as_google_shows`. `zone` is the calendar's zone as already
-    read (True: read it here; None: none).
+    works, with the choices of `prepare`. `zone` is the calendar's zone as already read
+    (True: read it here; None: none).
 
     Also returns (uid, summary, reason) for every UID group that could not be expanded; the
-    other groups are expanded all the same. One recurring-ical-events query serves all the
-    healthy groups; only if it fails is each group queried alone to find the culprit.
+    other groups are expanded all the same.
     """
-    calendar, doubts, notes = prepare(calendar, zone=zone)
-    healthy: list[list[Any]] = []
-    failures: list[tuple[str, str, str]] = []
-    for group in _uid_groups(calendar.walk("VEVENT")):
-        broken = [
-            f"{name}: {message}"
-            for component in group
-            for name, message in component.errors
-            if name in TIMING_PROPERTIES
-        ]
-        if broken:
-            failures.append(_failure(group, "; ".join(broken)))
-        else:
-            healthy.append(group)
-    try:
-        components = _between(healthy, start, stop)
-    except Exception:  # noqa: BLE001 - one bad group: find it below
-        components = []
-        for group in healthy:
-            try:
-                components.extend(_between([group], start, stop))
-            except Exception as error:  # noqa: BLE001 - one entry's defect never drops the others
-                failures.append(_failure(group, _short(error)))
-    shown = {_text(component.get("UID")) for component in components}
-    said = [doubt[:3] for doubt in relevant(doubts, shown, start, stop)]
-    return Expanded(components, failures, said, notes)
+    return _Expander(calendar, zone).between(start, stop)
+
+
+class _Expander:
+    """A calendar prepared once for recurring-ical-events. One query serves all the healthy
+    UID groups; only if it fails is each group queried alone, to find the culprit."""
+
+    def __init__(self, calendar: Any, zone: str | None | bool) -> None:
+        self.calendar, self.doubts, self.notes = prepare(calendar, zone=zone)
+        self.healthy: list[list[Any]] = []
+        self.failures: list[tuple[str, str, str]] = []
+        for group in _uid_groups(self.calendar.walk("VEVENT")):
+            broken = [
+                f"{name}: {message}"
+                for component in group
+                for name, message in component.errors
+                if name in TIMING_PROPERTIES
+            ]
+            if broken:
+                self.failures.append(_failure(group, "; ".join(broken)))
+            else:
+                self.healthy.append(group)
+        self.query: Any = None
+        self.alone: list[tuple[list[Any], Any]] | None = None
+
+    def between(self, start: datetime, stop: datetime) -> Expanded:
+        failures = list(self.failures)
+        try:
+            if self.alone is not None:
+                raise ValueError("a group fails")
+            if self.query is None:
+                self.query = _query(self.healthy)
+            components = list(self.query.between(start, stop))
+        except Exception:  # noqa: BLE001 - one bad group: find it below
+            components = []
+            if self.alone is None:
+                self.alone = []
+                for group in self.healthy:
+                    try:
+                        self.alone.append((group, _query([group])))
+                    except Exception as error:  # noqa: BLE001 - one entry's defect only
+                        self.failures.append(_failure(group, _short(error)))
+                        failures.append(_failure(group, _short(error)))
+            for group, query in self.alone:
+                try:
+                    components.extend(query.between(start, stop))
+                except Exception as error:  # noqa: BLE001 - one entry's defect never drops the others
+                    failures.append(_failure(group, _short(error)))
+        shown = {_text(component.get("UID")) for component in components}
+        said = [doubt[:3] for doubt in relevant(self.doubts, shown, start, stop)]
+        return Expanded(components, failures, said, self.notes)
 
 
 def as_google_shows(calendar: Any) -> Any:
@@ -537,7 +582,8 @@ def _until_end_of_day(event: Any) -> None:
         rule["UNTIL"] = [end if end.tzinfo is None else end.astimezone(UTC)]
 
 
-def _between(groups: list[list[Any]], start: datetime, stop: datetime) -> list[Any]:
+def _query(groups: list[list[Any]]) -> Any:
+    """recurring-ical-events' query over a calendar of these UID groups."""
     import icalendar
     import recurring_ical_events
 
@@ -545,7 +591,7 @@ def _between(groups: list[list[Any]], start: datetime, stop: datetime) -> list[A
     for group in groups:
         for component in group:
             calendar.add_component(component)
-    return list(recurring_ical_events.of(calendar).between(start, stop))
+    return recurring_ical_events.of(calendar)
 
 
 def _failure(group: list[Any], reason: str) -> tuple[str, str, str]:
