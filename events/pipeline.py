@@ -249,7 +249,7 @@ def _read_feed(
 
 def _expand_and_understand(
     feed: FeedData, share: int, planned: object, registry: object
-) -> tuple[tuple[Problem, ...], list[tuple[tuple[datetime, str, str, str], Event | Problem]]]:
+) -> tuple[tuple[Problem, ...], list[tuple[tuple[datetime, str], Event | Problem]]]:
     """One share of a feed read through the expand and understand stages: its problems, and
     each occurrence's Event (or Problem) with the key that orders occurrences.
 
@@ -259,7 +259,7 @@ def _expand_and_understand(
     from events.stages.understand import understand
 
     expansion = expand_planned(feed, planned, share)  # type: ignore[arg-type]
-    results: list[tuple[tuple[datetime, str, str, str], Event | Problem]] = []
+    results: list[tuple[tuple[datetime, str], Event | Problem]] = []
     understood: dict[tuple[object, ...], tuple[Occurrence, Event | Problem]] = {}
     for occ in expansion.occurrences:
         key = _entry_of(occ)

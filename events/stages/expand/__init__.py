@@ -689,8 +689,10 @@ def _tzid(value: Any) -> str | None:
     return _text(tzid) or None
 
 
-def order_key(occurrence: model.Occurrence) -> tuple[datetime, str, str, str]:
-    """Sort by instant (dates and floating times as if UTC), then UID, then what is shown."""
+def order_key(occurrence: model.Occurrence) -> tuple[datetime, str]:
+    """Sort by instant (dates and floating times as if UTC), then UID; occurrences of one UID
+    at one instant stay in the order recurring-ical-events yields them (its master's before
+    its overrides'), which decides which copy of a duplicate is listed."""
     start = occurrence.start
     if not isinstance(start, datetime):
         moment = datetime.combine(start, time())
@@ -698,7 +700,7 @@ def order_key(occurrence: model.Occurrence) -> tuple[datetime, str, str, str]:
         moment = start
     else:
         moment = start.astimezone(UTC).replace(tzinfo=None)
-    return moment, occurrence.uid, occurrence.summary, occurrence.location
+    return moment, occurrence.uid
 
 
 def _short(error: Exception, limit: int = 200) -> str:
