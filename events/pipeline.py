@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from os import PathLike
 from pathlib import Path
 
 from events.config import load_config, spec_for
@@ -26,7 +27,16 @@ def build_agenda(
     One entry that cannot be read becomes a Problem and never takes the others with it; a
     body that is not a calendar at all becomes a failure of its feed.
     """
+    from events import arguments
     from events.registry import Registry
+
+    feeds = arguments.feed_data("build_agenda", feeds)
+    window = arguments.checked_window("build_agenda", window)
+    if registry is not None and not isinstance(registry, Registry):
+        raise TypeError(
+            f"build_agenda: registry must be an events.registry.Registry or None, "
+            f"not {type(registry).__name__}"
+        )
     from events.stages.arrange import arrange
     from events.stages.select import select
 
@@ -116,7 +126,7 @@ def upcoming(
     start: date | None = None,
     weeks: int = 4,
     *,
-    calendars: Sequence[str] | None = None,
+    calendars: Sequence[str | PathLike[str]] | None = None,
     config: str | Path | None = None,
     cache_dir: str | Path | None = None,
     offline: bool = False,
@@ -126,26 +136,38 @@ def upcoming(
     on_progress: Callable[[FeedSpec, str], None] | None = None,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
-    `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
-    each request; `retries` is how many times a feed is tried again after a transient failure.
+    `weeks` weeks (1 to 52), from `calendars` (a list of URLs or paths) or the configured
+    feeds. A `datetime` as `start` counts as its date. `timeout` bounds each request; `retries`
+    is how many times a feed is tried again after a transient failure.
 
-    Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
-    is in `Agenda.problems`. Neither raises: the caller decides what to print.
+    A wrong argument raises TypeError or ValueError naming it, before any work. Feeds that
+    could not be read are in `Agenda.failures`; everything else that went wrong is in
+    `Agenda.problems`. Neither raises: the caller decides what to print.
     """
+    from events import arguments as a
     from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
-    if weeks < 1:
-        raise ValueError("weeks must be at least 1")
-    window = Window.of_weeks(start or next_issue_date(), weeks)
+    where = "upcoming"
+    day, weeks = a.start_date(where, start), a.weeks_count(where, weeks)
+    window = a.window_of(where, day or next_issue_date(), weeks)
+    sources = a.calendar_sources(where, calendars)
+    config, cache_dir = (
+        a.optional_path(where, "config", config),
+        a.optional_path(where, "cache_dir", cache_dir),
+    )
+    offline, refresh = a.flag(where, "offline", offline), a.flag(where, "refresh", refresh)
+    timeout = a.number(where, "timeout", timeout, low=0)
+    retries = a.number(where, "retries", retries, low=0, whole=True)
+    on_progress = a.callback(where, "on_progress", on_progress)
     cfg = load_config(config)
-    specs = tuple(spec_for(c) for c in calendars) if calendars else cfg.calendars
+    specs = tuple(spec_for(c) for c in sources) if sources else cfg.calendars
     registry = Registry.bundled()
     if cfg.groups:
         registry = registry.with_groups(cfg.groups)
     outcome = fetch_feeds(
         specs,
-        cache_dir=Path(cache_dir) if cache_dir else None,
+        cache_dir=cache_dir,
         offline=offline,
         refresh=refresh,
         timeout=timeout,

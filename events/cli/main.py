@@ -133,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(args_list)
     if args.offline and args.refresh:
         build_parser().error("--offline and --refresh exclude each other")
+    if args.start is not None:  # a window the calendar cannot hold is a usage error
+        from events.rules.dates import window_error
+
+        if problem := window_error(args.start, args.weeks):
+            build_parser().error(f"argument --from: {args.start.isoformat()}: {problem}")
     return _run(args)
 
 

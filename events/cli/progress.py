@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from events.model import FeedSpec
+from events.rules.text import clean_text
 from events.stages.fetch import FeedStatus, human_age, human_size
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def progress_callback(console: Console) -> Callable[[FeedSpec, str], None]:
     def on_progress(spec: FeedSpec, state: str) -> None:
         words, style = _STATE_STYLE.get(state, (state, ""))
         line = Text("  ")
-        line.append(spec.name, style="bold")
+        line.append(clean_text(spec.name), style="bold")
         line.append(": ")
         line.append(words, style=style)
         console.print(line, highlight=False)
@@ -141,6 +142,8 @@ def _when(moment: datetime | None, now: datetime) -> str:
 
 
 def _escape(text: str) -> str:
+    """Text from a feed, a server or a cache file, printable and inert: no terminal escapes or
+    controls (`rules.text.clean_text`), no rich markup."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(clean_text(text))

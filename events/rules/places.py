@@ -176,9 +176,25 @@ def _with_state(country: str, rest: tuple[_Part, ...], named: str) -> _Reading:
     return _Reading(country, None, rest, named)
 
 
+#: Characters no city name holds: Markdown and HTML typed into a LOCATION (`[Evil](/phish)`,
+#: `<b>Kampala</b>`) are never taken for a place.
+_MARKUP = re.compile(r"[\[\]<>|*`\\]")
+
+
+def is_city_name(text: str) -> bool:
+    """A city's name holds no markup: no `[`, `]`, `<`, `>`, `|`, `*`, backtick or backslash."""
+    return not _MARKUP.search(text)
+
+
 def _plausible_city(text: str) -> bool:
-    """Could this part, unknown to the gazetteer, be a city? Not a street, venue, code or region."""
-    if _STREET.search(text) or len(text.split()) > 4 or not any(c.isalpha() for c in text):
+    """Could this part, unknown to the gazetteer, be a city? Not a street, venue, code or region,
+    and no markup."""
+    if (
+        not is_city_name(text)
+        or _STREET.search(text)
+        or len(text.split()) > 4
+        or not any(c.isalpha() for c in text)
+    ):
         return False
     if re.fullmatch(r"[A-Z]{2,3}", text):
         return False
@@ -367,7 +383,7 @@ def parse_display(text: str, *, lenient: bool = False) -> Place | None:
         return None
     country = country_code(last)
     city = parts[0]
-    if country is None or (not lenient and re.search(r"\d", city)):
+    if country is None or not is_city_name(city) or (not lenient and re.search(r"\d", city)):
         return None
     state = None
     if state_part is not None:
