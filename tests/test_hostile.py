@@ -117,6 +117,8 @@ HOSTILE_TITLES = [
     "[a](b) `[c](d)`",
     "<!-- comment --> <?pi?> <![CDATA[x]]> </b>",
     "x\\*\\*y\\",
+    "__dict__ and _lead_",
+    "a_b __init__ c__d",
 ]
 
 
@@ -370,3 +372,105 @@ def test_the_published_block_of_twir_626_is_canonical_and_broken_lines_are_found
     assert len(noncanonical_lines(broken)) == 1
     assert noncanonical_lines(published.replace("    * [**", "    * **", 1)) != []
     assert noncanonical_lines(published.replace("\n\n### Europe", "\n### Europe", 1)) != []
+
+
+# -- never a broken line (issue 14) -----------------------------------------------------------
+
+
+def _listed(*evs: Event) -> str:
+    from events.stages.arrange import arrange
+
+    sections, listed, _ = arrange(evs)
+    return events.to_markdown(Agenda(WINDOW, sections, listed))
+
+
+def _event(**fields) -> Event:
+    base = dict(
+        uid="u",
+        feed="f",
+        title="T",
+        url=LINK,
+        groups=(Group("Rust Berlin", GROUP),),
+        mode="in-person",
+        place=Place("Berlin", "DE"),
+        start=date(2026, 3, 18),
+        date=date(2026, 3, 18),
+        end_date=date(2026, 3, 18),
+    )
+    return Event(**{**base, **fields})
+
+
+def test_a_hybrid_event_whose_venue_nobody_read_is_listed_as_virtual():
+    block = _listed(_event(mode="hybrid", place=None))
+    assert "* 2026-03-18 | Virtual | [Rust Berlin]" in block
+    assert noncanonical_lines(block) == []
+
+
+def test_a_title_or_name_that_is_nothing_once_cleaned_still_gives_two_canonical_lines():
+    block = _listed(
+        _event(title="\u200b\u202e", groups=(Group("\u2060", "https://www.meetup.com/rust-x/"),))
+    )
+    assert "| [www.meetup.com/rust-x](https://www.meetup.com/rust-x/)\n" in block
+    assert f"    * [**www.meetup.com/rust-x**]({LINK})\n" in block
+    assert noncanonical_lines(block) == []
+    assert inert.problems(block, expected_listings=1) == []
+
+
+def test_each_copy_left_out_is_named_by_its_own_uid():
+    twice = [entry("Rust Hack and Learn", uid=f"copy-{n}@google.com") for n in (1, 2)]
+    agenda = agenda_of(*twice)
+    assert [e.uid for e in agenda.events] == ["copy-1@google.com"]
+    named = {p.uid for p in agenda.problems if p.kind is ProblemKind.DUPLICATE}
+    assert named == {"copy-1@google.com", "copy-2@google.com"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("| Berlin, DE |", "| Berlin, GB |"),  # GB is written UK
+        ("| Berlin, DE |", "| Berlin, BE, DE |"),  # states only in the US, Canada, Australia
+        ("| Berlin, DE |", "| Berlin, XX |"),  # no such country
+        ("| Berlin, DE |", "| Berlin 10178, DE |"),  # a postcode is no city
+        ("| Berlin, DE |", "| Seattle, WA, US |"),  # a North American place under Europe
+        ("| Berlin, DE |", "| Virtual (Berlin, DE) |"),  # online under a region
+        ("* 2026-03-18 |", "* 2026-02-18 |"),  # before the window
+        ("* 2026-03-18 |", "* 2026-03-18 - 2026-03-17 |"),  # ends before it starts
+        ("* 2026-03-18 |", "* 2026-02-30 |"),  # no such day
+    ],
+)
+def test_the_form_check_finds_places_days_and_sections_out_of_form(old, new):
+    block = _listed(_event(), _event(uid="v", mode="online", date=date(2026, 3, 19)))
+    assert noncanonical_lines(block) == []
+    broken = block.replace(old, new, 1)
+    assert broken != block
+    assert noncanonical_lines(broken) != []
+
+
+def test_the_form_check_finds_listings_out_of_order_and_hybrids_listed_once():
+    early = _event(uid="a", place=Place("Aachen", "DE"))
+    late = _event(uid="b", place=Place("Zürich", "CH"))
+    block = _listed(early, late)
+    assert noncanonical_lines(block) == []
+    lines = block.split("\n")
+    swapped = "\n".join(lines[:3] + lines[5:7] + lines[3:5] + lines[7:])
+    assert noncanonical_lines(swapped) != []
+    hybrid = _listed(_event(mode="hybrid"))
+    assert noncanonical_lines(hybrid) == []
+    once = hybrid.split("### Europe")[0]
+    assert noncanonical_lines(once) != []
+    assert noncanonical_lines(_listed(_event(place=Place("Toronto", "CA", "ON")))) == []
+    assert noncanonical_lines(_listed(_event(place=Place("Toronto", "CA")))) != []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="understanding (rules/links.py labelled hosts, understand.py): a Markdown link typed "
+    "into a plain-text 'Hosted by' line is read as the label `[Evil](` and the bare address "
+    "inside it, so the group is named `[Evil](` and linked to that address; the block stays "
+    "inert (the label is escaped), but the name is a piece of markup",
+)
+def test_a_markdown_link_typed_into_hosted_by_names_no_group_with_markup():
+    description = f"RSVP: {LINK}\nHosted by [Evil](https://evil.example/) Group: {GROUP}"
+    _, agenda = block_of(entry("Title", description=description))
+    names = [g.name for e in agenda.events for g in e.groups]
+    assert not any("](" in name or name.startswith("[") for name in names), names

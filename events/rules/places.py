@@ -29,6 +29,7 @@ from events.rules.gazetteer import (
     state_codes,
     timezone_for,
 )
+from events.rules.text import clean_text, markdown_text
 from events.rules.wording import published_mode, read_location_words
 
 # -- reading a LOCATION ---------------------------------------------------------------------
@@ -182,8 +183,16 @@ _MARKUP = re.compile(r"[\[\]<>|*`\\]")
 
 
 def is_city_name(text: str) -> bool:
-    """A city's name holds no markup: no `[`, `]`, `<`, `>`, `|`, `*`, backtick or backslash."""
-    return not _MARKUP.search(text)
+    """A city's name is a printable line with a letter in it, with no markup: no `[`, `]`,
+    `<`, `>`, `|`, `*`, backtick or backslash, and nothing else the block would have to
+    escape (`&amp;`, `_x_`) or clean (controls, invisible characters)."""
+    if _MARKUP.search(text) or not text or not any(c.isalpha() for c in text):
+        return False
+    if not (text[0].isalpha() or text[0] in "'’") or not (text[-1].isalnum() or text[-1] in ").'’"):
+        return False  # `( Berlin`, `Berlin,`: a piece of an address, not a name
+    if "," in text or ";" in text or text.count("(") != text.count(")"):
+        return False
+    return clean_text(text) == text and markdown_text(text) == text
 
 
 def _plausible_city(text: str) -> bool:
@@ -238,7 +247,8 @@ def _resolve(reading: _Reading) -> _Found | None:
         positional = part.postcode or (i == 0 and reading.after_state and not reading.inline_city)
         candidates.append((part.text, positional))
     for i, (text, positional) in enumerate(candidates):
-        shown, found = match_city(text, country, state)
+        # `[Evil](/phish)`, `` `Berlin ``: markup is never a city (its tail may hold one)
+        shown, found = match_city(text, country, state) if is_city_name(text) else (text, ())
         if found:
             text = shown
             # `Ciudad de México, CDMX`: of two neighbours naming one city, the fuller name
@@ -325,11 +335,14 @@ def explain_location(text: str) -> tuple[Place | None, str | None]:
     cleaned = words.place
     bracketed = re.compile(r"\(([^()]*,[^()]*)\)")
     if not bracketed.search(cleaned):
-        return _explain(cleaned)
-    # `Venue (2 Harrison St, San Francisco, CA)` or `Berlin, DE (2nd floor, room 5)`
-    place, reason = _explain(bracketed.sub(" ", cleaned))
-    if place is None:
-        place, reason = _explain(bracketed.sub(lambda m: f", {m.group(1)},", cleaned))
+        place, reason = _explain(cleaned)
+    else:
+        # `Venue (2 Harrison St, San Francisco, CA)` or `Berlin, DE (2nd floor, room 5)`
+        place, reason = _explain(bracketed.sub(" ", cleaned))
+        if place is None:
+            place, reason = _explain(bracketed.sub(lambda m: f", {m.group(1)},", cleaned))
+    if place is not None and not is_city_name(place.city):
+        return None, f"no city I can recognise ({place.city!r} holds markup)"
     return place, reason
 
 
@@ -352,11 +365,12 @@ def display(place: Place) -> str:
 
 def location_column(mode: Mode, place: Place | None) -> str:
     """The location column of a listing: the place in person, `Hybrid (place)`, `Virtual
-    (home)`, or bare `Virtual` for an online event of a group without a home."""
+    (home)`, or bare `Virtual` for an online event of a group without a home (and for a hybrid
+    one whose venue nobody could read: §3 has no bare `Hybrid`)."""
     if mode == "in-person":
         return display(place) if place else "Virtual"
     word = "Hybrid" if mode == "hybrid" else "Virtual"
-    return f"{word} ({display(place)})" if place else word
+    return f"{word} ({display(place)})" if place else "Virtual"  # no bare `Hybrid` in §3
 
 
 _STATE_COUNTRY = re.compile(r"^([A-Z]{2,3})\s+([A-Z]{2})$")

@@ -89,7 +89,8 @@ def markdown_text(text: str) -> str:
 
     Code spans that close within the text are kept verbatim (their content is literal). Outside
     them: backslashes first; every `*` but those of a `*word*` between spaces (so that `**` and a
-    stray `*` cannot open or close emphasis beyond the text); a `<` that would open HTML or an
+    stray `*` cannot open or close emphasis beyond the text), and every `_` but those inside a
+    word (`steady_state`); a `<` that would open HTML or an
     autolink; an `&` that would read as an entity; backticks that open no code span; unbalanced
     brackets, and `(` right after `]` (`[x](y)` typed into a title stays text, not a link).
     """
@@ -109,6 +110,8 @@ def markdown_text(text: str) -> str:
             ch = "\\" + ch
         elif ch == "*":
             ch = ch if at in kept_stars else r"\*"
+        elif ch == "_" and not _inside_word(text, at):
+            ch = r"\_"
         elif ch == "<":
             ch = r"\<" if _MARKUP_OPEN.match(text, at) else ch
         elif ch == "&":
@@ -127,6 +130,11 @@ def markdown_text(text: str) -> str:
     for i in open_at:
         out[i] = r"\["
     return "".join(out)
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Between two letters or digits (`steady_state`), where `_` opens and closes nothing."""
+    return 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
 
 
 def _code_spans(text: str) -> dict[int, int]:
