@@ -1,8 +1,8 @@
 """The plain values that flow between the pipeline's stages.
 
-fetch → FeedData → expand → Occurrence → understand → Event → pages → select → arrange → Agenda
-→ render. Every value is a frozen dataclass so that no stage can change what an earlier one
-produced; `Problem` says what went wrong on the way, with a `ProblemKind` code can branch on.
+fetch → FeedData → expand → Occurrence → understand → Event → select → pages → arrange →
+Agenda → render. Every value is a frozen dataclass so that no stage can change what an earlier
+one produced; `Problem` says what went wrong on the way, with a `ProblemKind` code can branch on.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class ProblemKind(Enum):
     NO_EVENT_LINK = "no event link"
     NO_TITLE = "no title"
     PLACE_NOT_UNDERSTOOD = "place not understood"
+    HOME_GUESSED = "home guessed"
     NO_TIME_ZONE = "no time zone"
     # notes: said with --verbose
     DUPLICATE = "duplicate"
@@ -252,3 +253,4 @@ class Agenda:
     problems: tuple[Problem, ...] = field(default=())
     feeds: tuple[FeedData, ...] = field(default=())  # the feeds read, fresh or from the cache
     failures: tuple[Problem, ...] = field(default=())  # feeds that could not be read at all
+    calendars: tuple[FeedSpec, ...] = field(default=())  # every feed asked for, read or not

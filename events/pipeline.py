@@ -1,31 +1,100 @@
-"""The whole pipeline, one way: fetch → expand → understand → select → arrange.
+"""The whole pipeline, one way: fetch → expand → understand → select → pages → arrange.
 
 `upcoming()` is the call the issue builder makes; `build_agenda()` is the same minus the
-fetching, for callers that already hold the feeds' bytes.
+fetching, for callers that already hold the feeds' bytes (and, if they want the page stage,
+the pages, or a function that fetches them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from events.config import load_config, spec_for
 from events.model import Agenda, Event, FeedData, FeedSpec, Problem, ProblemKind, Window
 from events.rules.dates import next_issue_date
 
-__all__ = ["build_agenda", "next_issue_date", "upcoming"]
+if TYPE_CHECKING:
+    from events.io.http import Page
+    from events.registry import Registry
+    from events.stages.select import Selection
+
+__all__ = [
+    "PAGE_TIMEOUT",
+    "RegistryError",
+    "build_agenda",
+    "load_registry",
+    "next_issue_date",
+    "upcoming",
+]
+
+
+class RegistryError(ValueError):
+    """A registry file or an archive that cannot be used; the message names it."""
+
+
+def load_registry(registry: Registry | str | Path | None = None) -> Registry:
+    """`registry` itself, the registry in a JSON file, or the shipped one."""
+    from events.registry import Registry
+
+    if registry is None:
+        return Registry.bundled()
+    if isinstance(registry, Registry):
+        return registry
+    if not isinstance(registry, str | Path):
+        raise TypeError(f"registry must be a Registry or a file, not {type(registry).__name__}")
+    try:
+        return Registry.from_json(registry)
+    except OSError as exc:
+        raise RegistryError(f"{registry}: cannot read registry: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RegistryError(
+            f"{registry}: not a registry 'registry learn' wrote ({exc!r})"
+        ) from None
+
+
+def _refresh(
+    registry: Registry, archive: str | Path | Sequence[str | Path], before: date
+) -> Registry:
+    from events.registry.refresh import archive_folders, refresh_from
+
+    paths = [archive] if isinstance(archive, str | Path) else list(archive)
+    folders: list[Path] = []
+    for path in paths:
+        try:
+            folders.extend(archive_folders(Path(path)))
+        except ValueError as exc:
+            raise RegistryError(f"archive {exc}") from None
+    return refresh_from(registry, folders, before)
+
+
+#: Pages: the URLs asked for, and what each gave (`events.io.http.fetch_pages`).
+PageFetcher = Callable[[Sequence[str]], Mapping[str, "Page"]]
+
+#: Each page request is given at most this many seconds (or the run's timeout, if shorter):
+#: pages settle a listing, they must not hold up the block.
+PAGE_TIMEOUT = 15.0
 
 
 def build_agenda(
-    feeds: Sequence[FeedData], window: Window, *, registry: object | None = None
+    feeds: Sequence[FeedData],
+    window: Window,
+    *,
+    registry: object | None = None,
+    pages: Mapping[str, Page] | PageFetcher | None = None,
 ) -> Agenda:
-    """Expand, understand, select and arrange the events of `feeds` for `window`.
+    """Expand, understand, select, check on their pages and arrange the events of `feeds` for
+    `window`.
 
     One entry that cannot be read becomes a Problem and never takes the others with it; a
-    body that is not a calendar at all becomes a failure of its feed.
+    body that is not a calendar at all becomes a failure of its feed. `pages` are the event
+    pages by the URL asked for, or a function fetching the URLs it is given; without them the
+    page stage is skipped.
     """
     from events import arguments
     from events.registry import Registry
@@ -37,6 +106,11 @@ def build_agenda(
             f"build_agenda: registry must be an events.registry.Registry or None, "
             f"not {type(registry).__name__}"
         )
+    if pages is not None and not (isinstance(pages, Mapping) or callable(pages)):
+        raise TypeError(
+            "build_agenda: pages must be a mapping of URL to Page, a function fetching URLs, "
+            f"or None, not {type(pages).__name__}"
+        )
     from events.stages.arrange import arrange
     from events.stages.select import select
 
@@ -46,8 +120,9 @@ def build_agenda(
     failures: list[Problem] = []
     events: list[Event] = []
     read: list[FeedData] = []
-    for feed in feeds:
-        expansion_problems, understood = _read_feed(feed, window, reg)
+    for feed, (expansion_problems, understood) in zip(
+        feeds, _read_feeds(feeds, window, reg), strict=True
+    ):
         if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
             continue
@@ -57,10 +132,14 @@ def build_agenda(
         for result in understood:
             (events if isinstance(result, Event) else problems).append(result)  # type: ignore[arg-type]
     selection = select(events, window)
+    page_problems: tuple[Problem, ...] = ()
+    if pages is not None:
+        selection, page_problems = _check_pages(selection, pages, window, reg)
     sections, listed, unlisted = arrange(selection.events)
     for event in listed:
         problems.extend(event.problems)
     problems.extend(selection.problems)
+    problems.extend(page_problems)
     problems.extend(unlisted)
     return Agenda(
         window=window,
@@ -72,8 +151,78 @@ def build_agenda(
     )
 
 
+def _check_pages(
+    selection: Selection,
+    pages: Mapping[str, Page] | PageFetcher,
+    window: Window,
+    registry: Registry,
+) -> tuple[Selection, tuple[Problem, ...]]:
+    """The selected events checked on their pages, then selected again: a page may move an
+    event out of the window (said, with what its page said) or onto the day of a copy of it
+    (listed once)."""
+    from events.stages.pages import check_pages, page_urls
+    from events.stages.select import Selection, select
+
+    fetched = pages(page_urls(selection.events)) if callable(pages) else pages
+    checked, said = check_pages(selection.events, fetched, registry)
+    again = select(checked, window)
+    problems = list(said)
+    for event in checked:
+        if not window.overlaps(event.date, event.end_date):
+            problems.extend(p for p in event.problems if p.kind in _PAGE_KINDS)
+            problems.append(
+                Problem(
+                    ProblemKind.NOT_LISTED,
+                    event.feed,
+                    f"its page dates it {event.date}, outside the window; left out",
+                    event.uid,
+                    event.title,
+                )
+            )
+    return Selection(again.events, selection.problems + again.problems), tuple(problems)
+
+
+_PAGE_KINDS = frozenset(
+    {ProblemKind.PAGE_DISAGREES, ProblemKind.PAGE_UNAVAILABLE, ProblemKind.PAGE_CHANGED}
+)
+
+
 #: Below this size a feed is read in one process: a second one costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
+#: From this many such small feeds on (Meetup group feeds), they are shared between the cores.
+PARALLEL_MIN_FEEDS = 8
+
+Reading = tuple[tuple[Problem, ...], list[Event | Problem]]
+
+
+def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> list[Reading]:
+    """`_read_feed` of every feed, in order. Many small feeds (the ~150 group feeds of the
+    bundled list) are dealt between the cores by size, each process reading its share whole;
+    a large feed is split between the cores by `_read_feed` itself."""
+    from functools import partial
+
+    from events import parallel
+
+    cores = parallel.usable_cores()
+    small = [i for i, feed in enumerate(feeds) if len(feed.body) < PARALLEL_MIN_BYTES]
+    readings: dict[int, Reading] = {}
+    if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
+        shares: list[list[int]] = [[] for _ in range(cores)]
+        loads = [0] * cores
+        for i in sorted(small, key=lambda i: -len(feeds[i].body)):
+            lightest = loads.index(min(loads))
+            shares[lightest].append(i)
+            loads[lightest] += len(feeds[i].body)
+        work = partial(_read_several, feeds, window=window, registry=registry)
+        for share, done in zip(shares, parallel.run(work, shares), strict=True):
+            readings.update(zip(share, done, strict=True))
+    return [readings.get(i) or _read_feed(feed, window, registry) for i, feed in enumerate(feeds)]
+
+
+def _read_several(
+    feeds: Sequence[FeedData], indexes: list[int], window: Window, registry: object
+) -> list[Reading]:
+    return [_read_feed(feeds[i], window, registry) for i in indexes]
 
 
 def _read_feed(
@@ -133,12 +282,24 @@ def upcoming(
     refresh: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
+    deadline: float | None = 60.0,
     on_progress: Callable[[FeedSpec, str], None] | None = None,
+    registry: Registry | str | Path | None = None,
+    archive: str | Path | Sequence[str | Path] | None = None,
+    pages: bool = True,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
     `weeks` weeks (1 to 52), from `calendars` (a list of URLs or paths) or the configured
-    feeds. A `datetime` as `start` counts as its date. `timeout` bounds each request; `retries`
-    is how many times a feed is tried again after a transient failure.
+    feeds. A `datetime` as `start` counts as its date. `timeout` bounds each request;
+    `retries` is how many times a feed is tried again after a transient failure; `deadline`
+    (seconds, None for none) bounds the fetching of feeds and pages: what has not answered by
+    then comes from the cache, or fails. With `pages`, each listed event is checked
+    on its own page (`offline`: pages from the cache only).
+
+    Groups are named by `registry`: a Registry, used as it is, or a JSON file that `twir-events
+    registry learn` wrote, whose groups win over the shipped registry's (the fallback, and the
+    default); then refreshed from the TWIR issues in `archive` (a checkout, or folders of issues
+    or blocks) dated before `start`; then by calendars.toml's groups.
 
     A wrong argument raises TypeError or ValueError naming it, before any work. Feeds that
     could not be read are in `Agenda.failures`; everything else that went wrong is in
@@ -148,6 +309,7 @@ def upcoming(
     from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
+    began = time.monotonic()
     where = "upcoming"
     day, weeks = a.start_date(where, start), a.weeks_count(where, weeks)
     window = a.window_of(where, day or next_issue_date(), weeks)
@@ -157,12 +319,25 @@ def upcoming(
         a.optional_path(where, "cache_dir", cache_dir),
     )
     offline, refresh = a.flag(where, "offline", offline), a.flag(where, "refresh", refresh)
+    pages = a.flag(where, "pages", pages)
     timeout = a.number(where, "timeout", timeout, low=0)
     retries = a.number(where, "retries", retries, low=0, whole=True)
+    if deadline is not None:
+        deadline = a.number(where, "deadline", deadline, low=0)
     on_progress = a.callback(where, "on_progress", on_progress)
+    if registry is not None and not isinstance(registry, Registry):
+        a.optional_path(where, "registry", registry)
     cfg = load_config(config)
-    specs = tuple(spec_for(c) for c in sources) if sources else cfg.calendars
-    registry = Registry.bundled()
+    specs = tuple(dict.fromkeys(spec_for(c) for c in sources)) if sources else cfg.calendars
+    shipped = Registry.bundled()
+    chosen = load_registry(registry)
+    if not isinstance(registry, Registry) and chosen is not shipped:
+        from events.registry.refresh import combined
+
+        chosen = combined(chosen, shipped, before=window.start)
+    registry = chosen
+    if archive is not None:
+        registry = _refresh(registry, archive, window.start)
     if cfg.groups:
         registry = registry.with_groups(cfg.groups)
     outcome = fetch_feeds(
@@ -172,7 +347,25 @@ def upcoming(
         refresh=refresh,
         timeout=timeout,
         retries=retries,
+        deadline=deadline,
         on_progress=on_progress,
     )
-    agenda = build_agenda(outcome.feeds, window, registry=registry)
-    return replace(agenda, failures=tuple(outcome.failures) + agenda.failures)
+    fetcher: PageFetcher | None = None
+    if pages:
+        from events.io.http import fetch_pages
+
+        def fetcher(urls: Sequence[str]) -> Mapping[str, Page]:
+            """The pages, within what is left of the run's deadline."""
+            left = None if deadline is None else max(0.0, deadline - (time.monotonic() - began))
+            return fetch_pages(
+                urls,
+                cache_dir=Path(cache_dir) if cache_dir else None,
+                offline=offline,
+                refresh=refresh,
+                timeout=min(timeout, PAGE_TIMEOUT),
+                deadline=left,
+            )
+
+    agenda = build_agenda(outcome.feeds, window, registry=registry, pages=fetcher)
+    failures = tuple(outcome.failures) + agenda.failures
+    return replace(agenda, failures=failures, calendars=specs)

@@ -382,5 +382,5 @@ def test_fixture_prints_the_published_block_with_leipzig_by_the_convention():
     import events
 
     published = (SHARED / "twir" / "sections" / "2025-11-19.md").read_text(encoding="utf-8")
-    agenda = events.upcoming(date(2025, 11, 19), 4, calendars=[str(FIXTURE)])
+    agenda = events.upcoming(date(2025, 11, 19), 4, calendars=[str(FIXTURE)], pages=False)
     assert events.to_markdown(agenda) == published.replace("Leipzig, SN, DE", "Leipzig, DE")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,6 @@ from events.stages.fetch import (
     freshness,
     human_age,
     icalendar_problem,
-    parse_retry_after,
 )
 
 
@@ -63,6 +63,15 @@ def server(_server: HTTPServer) -> Iterator[HTTPServer]:
 
 def _spec(server: HTTPServer, path: str = "/cal.ics", name: str = "Rust Calendar") -> FeedSpec:
     return FeedSpec(name=name, source=server.url_for(path))
+
+
+@pytest.fixture(autouse=True)
+def _plain_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy or certificate variable of the machine's leaks into a test."""
+    from tests.loopback import PROXY_VARIABLES
+
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 def _fetch(specs: list[FeedSpec], cache_dir: Path, **options: object) -> FetchOutcome:
@@ -223,27 +232,33 @@ def test_429_waits_as_long_as_retry_after_says(server, tmp_path) -> None:
     assert time.monotonic() - started >= 0.9
 
 
-def test_retry_after_is_capped(server, tmp_path) -> None:
+def test_a_retry_after_beyond_the_cap_is_not_waited_for(server, tmp_path) -> None:
     spec = _spec(server)
+    _seed(tmp_path, spec, age=60)
     server.expect_ordered_request("/cal.ics").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "3600"}
+        "slow down", status=429, headers={"Retry-After": "36000"}
     )
     server.expect_ordered_request("/cal.ics").respond_with_data(FEED)
 
     started = time.monotonic()
-    feed = _only_feed(_fetch([spec], tmp_path, retries=1, max_wait=0.2))
+    feed = _only_feed(_fetch([spec], tmp_path, retries=3, max_wait=5))
 
-    assert feed.origin == "fresh"
     assert time.monotonic() - started < 2
+    assert feed.origin == "cached" and len(server.log) == 1
+    assert "HTTP 429 Too Many Requests, asking to wait 36000 s" in str(feed.problems[0])
 
 
-def test_retry_after_reads_seconds_and_http_dates() -> None:
-    now = datetime(2025, 11, 19, 10, 0, tzinfo=UTC)
-    assert parse_retry_after("120", now) == 120
-    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90
-    assert parse_retry_after(format_datetime(now - timedelta(hours=1), usegmt=True), now) == 0
-    assert parse_retry_after("soon", now) is None
-    assert parse_retry_after(None, now) is None
+def test_waits_are_capped_by_the_deadline(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "2"}
+    )
+
+    started = time.monotonic()
+    problem = _only_failure(_fetch([spec], tmp_path, retries=3, max_wait=5, deadline=1.5))
+
+    assert time.monotonic() - started < 2.5
+    assert "HTTP 503" in str(problem) and len(server.log) == 1
 
 
 def test_a_client_error_is_not_retried(server, tmp_path) -> None:
@@ -543,3 +558,236 @@ def test_progress_summary_and_status_render_for_a_terminal(server, tmp_path) -> 
     assert "Rust Community Calendar: fetching" in out and "Rust Community Calendar: fresh" in out
     assert "Luma [x]" in out and "cached, 3 days old" in out
     assert '"v9"' in out and "ago" in out
+
+
+# --- failures of each kind, and how long they may take -----------------------------------------
+
+
+def test_a_name_that_does_not_resolve_is_not_retried(tmp_path) -> None:
+    spec = FeedSpec("Nowhere", "https://feed.invalid/cal.ics")
+    started = time.monotonic()
+    problem = _only_failure(_fetch([spec], tmp_path, retries=3, backoff=1.0))
+    assert time.monotonic() - started < 5
+    line = _assert_one_line_naming(problem, spec)
+    assert "does not resolve" in line and "attempts" not in line
+
+
+def test_a_refused_connection_is_not_retried(tmp_path) -> None:
+    spec = FeedSpec("Gone", f"http://127.0.0.1:{_closed_port()}/cal.ics")
+    started = time.monotonic()
+    problem = _only_failure(_fetch([spec], tmp_path, retries=3, backoff=1.0))
+    assert time.monotonic() - started < 3
+    assert _assert_one_line_naming(problem, spec).endswith("cannot connect (connection refused)")
+
+
+def test_a_server_that_never_answers_is_tried_twice_at_most(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_handler(
+        lambda request: time.sleep(1.5) or Response(FEED)
+    )
+    started = time.monotonic()
+    problem = _only_failure(_fetch([spec], tmp_path, timeout=0.3, retries=3, backoff=0.05))
+    assert time.monotonic() - started < 1.5
+    assert "within 0.3 s, after 2 attempts" in _assert_one_line_naming(problem, spec)
+
+
+def test_5xx_with_retry_after_is_retried_after_the_wait(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_ordered_request("/cal.ics").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "1"}
+    )
+    server.expect_ordered_request("/cal.ics").respond_with_data(FEED)
+    started = time.monotonic()
+    feed = _only_feed(_fetch([spec], tmp_path, retries=1, backoff=0.01, max_wait=5))
+    assert feed.origin == "fresh" and time.monotonic() - started >= 0.9
+
+
+def test_the_deadline_serves_what_has_not_answered_from_the_cache(server, tmp_path) -> None:
+    slow, fast, gone = (_spec(server, f"/{n}.ics", n) for n in ("slow", "fast", "gone"))
+    _seed(tmp_path, slow, age=3600)
+    for path in ("/slow.ics", "/gone.ics"):
+        server.expect_request(path).respond_with_handler(lambda r: time.sleep(4) or Response(FEED))
+    server.expect_request("/fast.ics").respond_with_data(NEWER)
+
+    started = time.monotonic()
+    outcome = _fetch([slow, fast, gone], tmp_path, timeout=30, retries=3, deadline=1.0)
+
+    assert time.monotonic() - started < 3
+    cached, fresh = outcome.feeds
+    assert (cached.spec.name, cached.origin, fresh.spec.name, fresh.origin) == (
+        "slow",
+        "cached",
+        "fast",
+        "fresh",
+    )
+    assert "run's deadline of 1 s" in str(cached.problems[0])
+    (failure,) = outcome.failures
+    assert failure.feed == "gone" and "deadline" in failure.message
+
+
+def test_the_deadline_also_bounds_feeds_still_queued(server, tmp_path) -> None:
+    specs = [_spec(server, f"/q{n}.ics", f"q{n}") for n in range(4)]
+    server.expect_request(re.compile(r"/q\d\.ics")).respond_with_handler(
+        lambda r: time.sleep(1.0) or Response(FEED)
+    )
+    started = time.monotonic()
+    outcome = _fetch(specs, tmp_path, timeout=30, per_host=1, deadline=1.5)
+    assert time.monotonic() - started < 3
+    assert len(outcome.feeds) == 1 and len(outcome.failures) == 3
+    assert all("deadline" in p.message for p in outcome.failures)
+
+
+def test_a_slow_feed_is_said_to_be_slow(server, tmp_path, monkeypatch) -> None:
+    import events.io.http
+
+    monkeypatch.setattr(events.io.http, "SLOW_AFTER", 0.2)
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_handler(
+        lambda request: time.sleep(0.6) or Response(FEED)
+    )
+    states: list[str] = []
+    _fetch([spec], tmp_path, on_progress=lambda s, st: states.append(st))
+    assert states == ["fetching", "slow", "fresh"]
+
+
+def test_feeds_are_bounded_per_host(server, tmp_path) -> None:
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0}
+
+    def count(request: Request) -> Response:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.1)
+        with lock:
+            state["now"] -= 1
+        return Response(FEED, mimetype="text/calendar")
+
+    server.expect_request(re.compile(r"/g\d+\.ics")).respond_with_handler(count)
+    specs = [_spec(server, f"/g{n}.ics", f"g{n}") for n in range(20)]
+    outcome = _fetch(specs, tmp_path, per_host=4, timeout=10)
+    assert len(outcome.feeds) == 20 and state["most"] == 4
+
+
+def test_150_feeds_are_fetched_concurrently_and_in_order(server, tmp_path) -> None:
+    """The bundled list's size: ~150 feeds on one host, each answering in 0.1 s: fetched eight
+    at a time (one after another they would take 15 s), kept in the configured order."""
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0}
+
+    def feed(request: Request) -> Response:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.1)
+        with lock:
+            state["now"] -= 1
+        uid = request.path.strip("/").split("/")[0]
+        return Response(_calendar(f"{uid}@meetup.com"), mimetype="text/calendar")
+
+    server.expect_request(re.compile(r"/[\w-]+/events/ical/")).respond_with_handler(feed)
+    specs = [_spec(server, f"/group-{n}/events/ical/", f"group {n}") for n in range(150)]
+
+    started = time.monotonic()
+    outcome = _fetch(specs, tmp_path, timeout=20)
+    elapsed = time.monotonic() - started
+
+    assert outcome.failures == ()
+    assert [f.spec.name for f in outcome.feeds] == [s.name for s in specs]
+    assert all(f"group-{n}@meetup.com".encode() in f.body for n, f in enumerate(outcome.feeds))
+    served = [r for r, _ in server.log if r.path.startswith("/group-")]
+    assert 1 < state["most"] <= 8 and len(served) == 150
+    assert elapsed < 13  # one after another: 15 s
+
+
+# --- limits ------------------------------------------------------------------------------------
+
+
+def test_a_gzip_bomb_feed_fails_at_the_limit(server, tmp_path) -> None:
+    spec = _spec(server)
+    _seed(tmp_path, spec)
+    bomb = gzip.compress(b"BEGIN:VCALENDAR\r\n" + b"\0" * (8 * 2**20), compresslevel=9)
+    server.expect_request("/cal.ics").respond_with_data(bomb, headers={"Content-Encoding": "gzip"})
+    feed = _only_feed(_fetch([spec], tmp_path, max_bytes=2**20))
+    assert feed.origin == "cached"
+    assert "size limit of 1.0 MiB once decompressed" in str(feed.problems[0])
+
+
+def test_a_double_gzip_feed_is_refused_with_a_clear_line(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(
+        gzip.compress(gzip.compress(FEED)), headers={"Content-Encoding": "gzip, gzip"}
+    )
+    problem = _only_failure(_fetch([spec], tmp_path))
+    assert "more than one content encoding (gzip, gzip)" in _assert_one_line_naming(problem, spec)
+
+
+def test_a_gzip_feed_is_read(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(
+        gzip.compress(FEED), headers={"Content-Encoding": "gzip"}
+    )
+    assert _only_feed(_fetch([spec], tmp_path)).body == FEED
+
+
+def test_a_moved_feed_is_followed(server, tmp_path) -> None:
+    spec = _spec(server, "/old.ics")
+    server.expect_request("/old.ics").respond_with_data(
+        "", status=301, headers={"Location": "/new.ics"}
+    )
+    server.expect_request("/new.ics").respond_with_data(FEED)
+    assert _only_feed(_fetch([spec], tmp_path)).body == FEED
+
+
+def test_a_redirect_elsewhere_than_http_is_a_failure(server, tmp_path) -> None:
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(
+        "", status=302, headers={"Location": "file:///etc/passwd"}
+    )
+    problem = _only_failure(_fetch([spec], tmp_path, retries=2))
+    assert "redirected to a file: address" in _assert_one_line_naming(problem, spec)
+    assert len(server.log) == 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
+def test_a_fifo_a_directory_or_a_device_is_refused_at_once(tmp_path, kind) -> None:
+    import os
+
+    path = {"directory": tmp_path, "device": Path("/dev/zero")}.get(kind, tmp_path / "pipe")
+    if kind == "fifo":
+        os.mkfifo(path)
+    if not path.exists():
+        pytest.skip(f"no {path} here")
+    started = time.monotonic()
+    problem = _only_failure(_fetch([FeedSpec("Odd", str(path))], tmp_path / "cache"))
+    (status,) = feed_status([FeedSpec("Odd", str(path))], tmp_path / "cache")
+    assert time.monotonic() - started < 2
+    words = {"fifo": "a FIFO", "directory": "a directory", "device": "a device"}[kind]
+    assert f"is {words}, not a regular file" in str(problem)
+    assert status.last_error is not None and words in status.last_error
+
+
+def test_a_cache_that_cannot_be_written_is_a_cache_warning(server, tmp_path) -> None:
+    from events.model import ProblemKind
+
+    spec = _spec(server)
+    server.expect_request("/cal.ics").respond_with_data(FEED)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    feed = _only_feed(_fetch([spec], blocked / "cache"))
+    assert feed.origin == "fresh"
+    assert [p.kind for p in feed.problems] == [ProblemKind.CACHE]
+
+
+@pytest.mark.parametrize("stamp", ["1e300", "NaN", "-5", "true"])
+def test_a_damaged_cache_time_is_a_corrupt_entry_not_a_crash(tmp_path, stamp) -> None:
+    spec = FeedSpec("Damaged", "https://calendar.example/feed.ics")
+    FeedCache(tmp_path).store(CacheEntry(spec.source, FEED, fetched_at=1.0))
+    path = FeedCache(tmp_path).path_for(spec.source)
+    path.write_bytes(
+        path.read_bytes().replace(b'"fetched_at":1.0', f'"fetched_at":{stamp}'.encode())
+    )
+
+    (status,) = feed_status([spec], tmp_path)
+
+    assert status.last_error is not None and "corrupt cache entry" in status.last_error

@@ -30,6 +30,7 @@ def test_the_snapshot_prints_the_published_block_byte_for_byte():
             "4",
             "--calendar",
             str(FIXTURE),
+            "--no-pages",
         ],
         capture_output=True,
         cwd=REPO,
@@ -42,7 +43,16 @@ def test_the_snapshot_prints_the_published_block_byte_for_byte():
 
 def test_the_snapshot_reports_what_it_leaves_out():
     done = subprocess.run(
-        [sys.executable, "-m", "events", "--from", "2025-11-19", "--calendar", str(FIXTURE)],
+        [
+            sys.executable,
+            "-m",
+            "events",
+            "--from",
+            "2025-11-19",
+            "--calendar",
+            str(FIXTURE),
+            "--no-pages",
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -62,7 +72,16 @@ def test_the_json_of_the_snapshot_validates_against_the_shipped_schema():
 
     jsonschema = pytest.importorskip("jsonschema")
     done = subprocess.run(
-        [sys.executable, "-m", "events", "--from", "2025-11-19", "--calendar", str(FIXTURE)]
+        [
+            sys.executable,
+            "-m",
+            "events",
+            "--from",
+            "2025-11-19",
+            "--calendar",
+            str(FIXTURE),
+            "--no-pages",
+        ]
         + ["--format", "json"],
         capture_output=True,
         cwd=REPO,

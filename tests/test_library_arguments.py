@@ -26,9 +26,15 @@ START = date(2025, 11, 19)
 WINDOW = Window.of_weeks(START, 4)
 
 
+def upcoming(*args, **kwargs):
+    """`events.upcoming` on local files only: no event page is fetched (no network here)."""
+    kwargs.setdefault("pages", False)
+    return events.upcoming(*args, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def expected_block() -> str:
-    return events.to_markdown(events.upcoming(START, calendars=[str(FIXTURE)]))
+    return events.to_markdown(upcoming(START, calendars=[str(FIXTURE)]))
 
 
 def _raises(kind: type[Exception], name: str, call, *args, **kwargs) -> str:
@@ -46,20 +52,20 @@ def _raises(kind: type[Exception], name: str, call, *args, **kwargs) -> str:
 
 
 def test_a_path_in_calendars_is_read_like_its_string(expected_block):
-    agenda = events.upcoming(START, calendars=[FIXTURE])
+    agenda = upcoming(START, calendars=[FIXTURE])
     assert agenda.failures == ()
     assert events.to_markdown(agenda) == expected_block
 
 
 def test_a_datetime_as_start_counts_as_its_date(expected_block):
-    agenda = events.upcoming(datetime(2025, 11, 19, 23, 30), calendars=(str(FIXTURE),))
+    agenda = upcoming(datetime(2025, 11, 19, 23, 30), calendars=(str(FIXTURE),))
     assert agenda.window == WINDOW
     assert events.to_markdown(agenda) == expected_block
 
 
 @pytest.mark.parametrize("calendars", [str(FIXTURE), FIXTURE, b"x.ics", 5])
 def test_calendars_must_be_a_list_not_one_source(calendars):
-    message = _raises(TypeError, "calendars", events.upcoming, START, calendars=calendars)
+    message = _raises(TypeError, "calendars", upcoming, START, calendars=calendars)
     assert "list" in message
 
 
@@ -73,12 +79,12 @@ def test_calendars_must_be_a_list_not_one_source(calendars):
     ],
 )
 def test_each_calendar_is_a_url_or_a_path(calendars, kind, name):
-    _raises(kind, name, events.upcoming, START, calendars=calendars)
+    _raises(kind, name, upcoming, START, calendars=calendars)
 
 
 @pytest.mark.parametrize("start", ["2025-11-19", FIXTURE, 20251119, (2025, 11, 19)])
 def test_start_must_be_a_date(start):
-    _raises(TypeError, "start", events.upcoming, start, calendars=[FIXTURE])
+    _raises(TypeError, "start", upcoming, start, calendars=[FIXTURE])
 
 
 @pytest.mark.parametrize(
@@ -86,19 +92,19 @@ def test_start_must_be_a_date(start):
     [(0, ValueError), (53, ValueError), (-1, ValueError), (4.0, TypeError), ("4", TypeError)],
 )
 def test_weeks_is_a_whole_number_from_1_to_52(weeks, kind):
-    _raises(kind, "weeks", events.upcoming, START, weeks, calendars=[FIXTURE])
+    _raises(kind, "weeks", upcoming, START, weeks, calendars=[FIXTURE])
 
 
 def test_weeks_may_be_1_or_52():
-    assert events.upcoming(START, 52, calendars=[FIXTURE]).window.end == date(2026, 11, 18)
-    assert events.upcoming(START, 1, calendars=[FIXTURE]).window.end == date(2025, 11, 26)
+    assert upcoming(START, 52, calendars=[FIXTURE]).window.end == date(2026, 11, 18)
+    assert upcoming(START, 1, calendars=[FIXTURE]).window.end == date(2025, 11, 26)
 
 
 @pytest.mark.parametrize(
     "start", [date(9999, 12, 1), date(9999, 11, 29), date(1, 1, 1), date(1, 1, 31)]
 )
 def test_a_window_the_calendar_cannot_hold_is_a_value_error(start):
-    _raises(ValueError, "start", events.upcoming, start, 4, calendars=[FIXTURE])
+    _raises(ValueError, "start", upcoming, start, 4, calendars=[FIXTURE])
 
 
 ONE_OFF = b"""BEGIN:VCALENDAR\r
@@ -119,8 +125,8 @@ def test_the_calendars_extremes_still_run(tmp_path):
     # cost to bound (issue 12 §3), not what this test is about.
     feed = tmp_path / "one.ics"
     feed.write_bytes(ONE_OFF)
-    early = events.upcoming(date(1, 2, 1), calendars=[feed])
-    late = events.upcoming(date(9999, 11, 2), calendars=[feed])
+    early = upcoming(date(1, 2, 1), calendars=[feed])
+    late = upcoming(date(9999, 11, 2), calendars=[feed])
     assert early.failures == late.failures == ()
     assert late.window.end == date(9999, 11, 30)
 
@@ -139,14 +145,18 @@ def test_the_calendars_extremes_still_run(tmp_path):
         ("retries", -1, ValueError),
         ("retries", 1.5, TypeError),
         ("on_progress", "print", TypeError),
+        ("pages", "yes", TypeError),
+        ("deadline", 0, ValueError),
+        ("deadline", "60", TypeError),
+        ("registry", 5, TypeError),
     ],
 )
 def test_every_other_argument_is_checked(keyword, value, kind):
-    _raises(kind, keyword, events.upcoming, START, calendars=[FIXTURE], **{keyword: value})
+    _raises(kind, keyword, upcoming, START, calendars=[FIXTURE], **{keyword: value})
 
 
 def test_none_start_means_the_next_wednesday():
-    agenda = events.upcoming(None, calendars=[FIXTURE])
+    agenda = upcoming(None, calendars=[FIXTURE])
     assert agenda.window.start == events.next_issue_date()
 
 

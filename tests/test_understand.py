@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -506,3 +507,61 @@ def test_a_date_the_calendar_zone_does_not_change_is_not_reported():
         calendar_tz="Europe/Berlin",
     )
     assert not any("time zone" in p.message for p in ev.problems)
+
+
+# -- a group's own feed (CALENDAR.md §1, Meetup) --------------------------------------------
+
+MEETUP_FEED = FeedSpec(
+    "Rust Berlin on Meetup",
+    "https://www.meetup.com/rust-berlin/events/ical/",
+    group_url="https://www.meetup.com/rust-berlin/",
+)
+
+
+def test_a_group_feed_names_its_events_group_as_the_registry_does_and_keeps_the_title():
+    ev = read(
+        feed=MEETUP_FEED,
+        summary="Rust Berlin: Rust Hack and Learn",
+        url=BERLIN_EVENT,
+        location="c-base (Rungestraße 20, 10179 Berlin, Germany)",
+        tzid="Europe/Berlin",
+        start=datetime(2025, 11, 20, 19, 0, tzinfo=ZoneInfo("Europe/Berlin")),
+    )
+    assert (ev.title, ev.url) == ("Rust Berlin: Rust Hack and Learn", BERLIN_EVENT)
+    assert (ev.group.name, ev.group.url) == ("Rust Berlin", "https://www.meetup.com/rust-berlin")
+    assert (ev.mode, display(ev.place)) == ("in-person", "Berlin, DE")
+    assert ev.from_group_feed
+
+
+def test_a_group_feed_unknown_to_the_registry_is_named_by_its_calendar_name():
+    feed = FeedSpec(
+        "x",
+        "https://www.meetup.com/rust-atlantis/events/ical/",
+        group_url="https://www.meetup.com/rust-atlantis/",
+    )
+    occ = occurrence(
+        feed=feed,
+        summary="Monthly meetup",
+        location="Online event",
+        url="https://www.meetup.com/rust-atlantis/events/1/",
+    )
+    ev = understand(replace(occ, calendar_name="Rust Atlantis"), REGISTRY)
+    assert (ev.group.name, ev.group.url) == (
+        "Rust Atlantis",
+        "https://www.meetup.com/rust-atlantis/",
+    )
+    assert ev.mode == "online"
+
+
+def test_a_group_feed_without_location_is_at_the_groups_home_and_says_so():
+    ev = read(feed=MEETUP_FEED, summary="Rust Hack and Learn", url=BERLIN_EVENT, location="")
+    assert (ev.mode, ev.place) == ("in-person", BERLIN)
+    assert ProblemKind.PLACE_NOT_UNDERSTOOD in {p.kind for p in ev.problems}
+    online = read(
+        feed=MEETUP_FEED,
+        summary="Rust Hack and Learn",
+        url=BERLIN_EVENT,
+        location="",
+        description="Rust Berlin\nJoin on https://meet.jit.si/rust-berlin",
+    )
+    assert online.mode == "online"

@@ -1,27 +1,56 @@
-"""The `twir-events` command: a thin layer over `events.upcoming` and the renderers.
+"""The `twir-events` command: argparse subcommands over the library.
 
-Standard output carries only the block (or JSON); warnings and progress go to standard error.
-Exit status: 0 done, 1 a feed could not be read (what could be made is still printed),
-2 the command line or the configuration is wrong.
+Every option is declared once, in `OPTIONS`, with the commands it applies to; it is accepted
+before or after the subcommand (`twir-events --quiet feeds` and `twir-events feeds --quiet`), and
+an option given to a command it does not apply to is a usage error. The commands themselves run
+in `events.cli.commands`; this module only reads the command line (and imports nothing heavy, so
+that `--help` and completion are instant).
+
+Standard output carries only what was asked for (the block, JSON, a table, an iCalendar feed, a
+draft); warnings, progress and reports go to standard error.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from events.model import Agenda
+from typing import Any
 
 PROG = "twir-events"
 MAX_WEEKS = 52
 MAX_RETRIES = 10
+
+#: The commands whose options come from `OPTIONS` ("block" is the plain command).
+BLOCK, DRAFT, FEEDS, REGISTRY, COMPLETION = "block", "draft", "feeds", "registry", "completion"
+RUNS = frozenset({BLOCK, DRAFT})  # commands that read the feeds and build an agenda
+SOURCES = RUNS | {FEEDS}
+EVERY = SOURCES | {REGISTRY, COMPLETION}
+
+FORMATS = ("markdown", "json", "table", "ics")
+SHELLS = ("bash", "zsh", "fish")
+
+EXIT_CODES = """\
+exit status:
+  0  done (a feed served from the cache after a failed fetch is a warning, not an error,
+     and so is a group's feed that could not be read at all)
+  1  a required feed (the community calendar, any --calendar) or every feed could not be
+     read at all (the block made from the others is still printed; a draft is then left
+     as it is), or an output file could not be written
+  2  the command line, the configuration or the draft is wrong (one line says what)"""
+
+EXAMPLES = f"""\
+examples:
+  {PROG}                                   next Wednesday's block, 4 weeks
+  {PROG} --from 2025-11-19 --calendar fixtures/rust-community-calendar.ics
+  {PROG} --format table                    review: guesses, warnings and sources per event
+  {PROG} --format ics -o rust-events.ics   an iCalendar feed other sites can subscribe to
+  {PROG} --previous content/2025-11-12-this-week-in-rust.md   what changed since last week
+  {PROG} draft draft/2025-11-19-this-week-in-rust.md --diff   fill a TWIR draft (preview)
+  {PROG} registry learn content/*.md -o registry.json && {PROG} --registry registry.json
+  eval "$({PROG} completion bash)"           shell completion (also zsh, fish)"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,6 +58,36 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+    def format_help(self) -> str:
+        # The locations are looked up only when help is shown (platformdirs costs a little).
+        text = super().format_help()
+        return text.replace(_LOCATIONS_MARK, _locations())
+
+
+_LOCATIONS_MARK = "\x00locations\x00"
+
+
+def _locations() -> str:
+    from events.io.cache import default_cache_dir
+
+    return (
+        "files:\n"
+        "  configuration  --config FILE, else ./calendars.toml, else the user's own\n"
+        f"                 ({_user_config()}), else the copy bundled in the package\n"
+        f"  cache          --cache-dir DIR, else {default_cache_dir()}\n"
+        "  archive        --archive DIR, else content/ and draft/ of the TWIR checkout the\n"
+        "                 command runs in (the current directory or a parent), when there is one"
+    )
+
+
+def _user_config() -> str:
+    from events.config import user_config_path
+
+    try:
+        return str(user_config_path())
+    except Exception:  # noqa: BLE001 - no home directory: no user file either
+        return "the user's calendars.toml"
 
 
 def _day(text: str) -> date:
@@ -38,10 +97,12 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _number(what: str, convert: type, low: float, high: float, *, above: bool = False):
+def _number(
+    what: str, convert: Callable[[str], Any], low: float, high: float, *, above: bool = False
+) -> Callable[[str], Any]:
     """An argparse type for a number of `what` from `low` (excluded when `above`) to `high`."""
 
-    def parse(text: str) -> float:
+    def parse(text: str) -> Any:
         try:
             value = convert(text)
         except ValueError:
@@ -56,209 +117,336 @@ def _number(what: str, convert: type, low: float, high: float, *, above: bool = 
 
 _weeks = _number("weeks", int, 1, MAX_WEEKS)
 _seconds = _number("seconds", float, 0, 600, above=True)
+_deadline = _number("seconds", float, 0, 3600, above=True)
 _retries = _number("retries", int, 0, MAX_RETRIES)
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+@dataclass(frozen=True)
+class Option:
+    """One option: its flags, argparse's keywords, its default and the commands it serves."""
 
-    try:
-        return version("twir-events")
-    except PackageNotFoundError:
-        return "0"
+    flags: tuple[str, ...]
+    commands: frozenset[str]
+    default: Any = None
+    help: str = ""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dest(self) -> str:
+        return str(self.kwargs.get("dest") or self.flags[-1].lstrip("-").replace("-", "_"))
+
+    @property
+    def takes_value(self) -> bool:
+        return self.kwargs.get("action") not in ("store_true", "store_false", "count")
+
+
+OPTIONS: tuple[Option, ...] = (
+    # what every command understands
+    Option(("-q", "--quiet"), EVERY, False, "say only errors", {"action": "store_true"}),
+    Option(
+        ("-v", "--verbose"),
+        EVERY,
+        False,
+        "also say notes (duplicates merged, events not about Rust, …)",
+        {"action": "store_true"},
+    ),
+    # where the feeds come from
+    Option(
+        ("--calendar",),
+        SOURCES,
+        None,
+        "a feed URL or file; repeatable; replaces the configured feeds",
+        {"action": "append", "metavar": "SOURCE"},
+    ),
+    Option(
+        ("--config",),
+        SOURCES,
+        None,
+        "feeds and groups (default: ./calendars.toml, else the user's own, else the bundled copy)",
+        {"metavar": "FILE"},
+    ),
+    Option(
+        ("--cache-dir",),
+        SOURCES,
+        None,
+        "where fetched feeds are kept (default: the platform's cache directory)",
+        {"metavar": "DIR"},
+    ),
+    # the window and how the feeds are read
+    Option(
+        ("--from",),
+        RUNS,
+        None,
+        "the issue date, first day of the window (default: the next Wednesday; for a draft, "
+        "its date)",
+        {"dest": "start", "type": _day, "metavar": "YYYY-MM-DD"},
+    ),
+    Option(
+        ("--weeks",),
+        RUNS,
+        4,
+        "length of the window in weeks, 1 to 52 (default: 4)",
+        {"type": _weeks, "metavar": "N"},
+    ),
+    Option(("--offline",), RUNS, False, "use cached feeds only", {"action": "store_true"}),
+    Option(
+        ("--refresh",), RUNS, False, "fetch anew, ignoring validators", {"action": "store_true"}
+    ),
+    Option(
+        ("--timeout",),
+        RUNS,
+        30.0,
+        "seconds per request (default: 30)",
+        {"type": _seconds, "metavar": "SECONDS"},
+    ),
+    Option(
+        ("--deadline",),
+        RUNS,
+        60.0,
+        "seconds for all the fetching: what has not answered by then comes from the cache, "
+        "or fails (default: 60)",
+        {"type": _deadline, "metavar": "SECONDS"},
+    ),
+    Option(
+        ("--no-pages",),
+        RUNS,
+        True,
+        "do not check each event on its own page (its schema.org Event data)",
+        {"action": "store_false", "dest": "pages"},
+    ),
+    Option(
+        ("--retries",),
+        RUNS,
+        3,
+        "tries again after a timeout, a connection error, 429 or 5xx (default: 3)",
+        {"type": _retries, "metavar": "N"},
+    ),
+    # how groups are named
+    Option(
+        ("--registry",),
+        RUNS,
+        None,
+        "a learned group registry ('registry learn -o FILE'; default: the shipped one)",
+        {"metavar": "FILE"},
+    ),
+    Option(
+        ("--archive",),
+        RUNS,
+        None,
+        "TWIR issues (a checkout, or a folder of issues or blocks) whose namings of groups "
+        "before the window win (default: content/ and draft/ of the TWIR checkout here, if any)",
+        {"metavar": "DIR"},
+    ),
+    Option(
+        ("--no-archive",),
+        RUNS,
+        False,
+        "do not read a TWIR checkout's issues",
+        {"action": "store_true"},
+    ),
+    # the plain command's output
+    Option(
+        ("--format",),
+        frozenset({BLOCK}),
+        "markdown",
+        "what to write: markdown (the block), json, table (a review of each event), ics "
+        "(an iCalendar feed) (default: markdown)",
+        {"choices": FORMATS},
+    ),
+    Option(
+        ("-o", "--output"),
+        frozenset({BLOCK}),
+        None,
+        "write here, replaced atomically (default and '-': standard output)",
+        {"metavar": "FILE"},
+    ),
+    Option(
+        ("--previous",),
+        frozenset({BLOCK}),
+        None,
+        "a published issue or block: say what is new, gone or changed since (on stderr)",
+        {"metavar": "FILE"},
+    ),
+    # the draft command's
+    Option(
+        ("-n", "--dry-run"),
+        frozenset({DRAFT}),
+        False,
+        "print the new draft instead of writing it",
+        {"action": "store_true"},
+    ),
+    Option(
+        ("--diff",),
+        frozenset({DRAFT}),
+        False,
+        "print a unified diff of the draft instead of writing it",
+        {"action": "store_true"},
+    ),
+)
+
+_BY_DEST = {o.dest: o for o in OPTIONS}
+
+
+def _add_options(parser: argparse.ArgumentParser, command: str | None) -> None:
+    """The options of `command` (for the top level, those of the plain command and those
+    several commands share), each defaulting to absent so that a value given before the
+    subcommand survives the subcommand's parser."""
+    for option in OPTIONS:
+        if command is None:  # the top level: the plain command's, and those several share
+            if BLOCK not in option.commands and len(option.commands) == 1:
+                continue
+        elif command not in option.commands:
+            continue
+        parser.add_argument(
+            *option.flags, default=argparse.SUPPRESS, help=option.help, **option.kwargs
+        )
 
 
 class _VersionAction(argparse.Action):
-    """`--version`, looking the version up only when asked (package metadata is slow to load)."""
+    """`--version` on standard output, looking the version up only when asked."""
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        parser.exit(0, f"{parser.prog} {_version()}\n")
+        from events.cli.commands import version
+
+        print(f"{PROG} {version()}")
+        parser.exit(0)
+
+
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=88)
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
-        description="Print the 'Upcoming Events' block of This Week in Rust from iCal feeds.",
-        epilog=f"Other commands: '{PROG} feeds' shows the state of each feed's cache; "
-        f"'{PROG} registry learn BLOCKS... -o FILE' learns the group registry.",
+        description="Print the 'Upcoming Events' block of This Week in Rust from iCal feeds,\n"
+        "fill a TWIR draft with it, or review it first.",
+        epilog=f"{_LOCATIONS_MARK}\n\n{EXIT_CODES}\n\n{EXAMPLES}",
+        formatter_class=_formatter,
     )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        type=_day,
-        metavar="YYYY-MM-DD",
-        help="the issue date, first day of the window (default: the next Wednesday)",
-    )
-    parser.add_argument(
-        "--weeks", type=_weeks, default=4, help="length of the window in weeks (default: 4)"
-    )
-    parser.add_argument(
-        "--calendar",
-        action="append",
-        metavar="SOURCE",
-        help="a feed URL or file; repeatable; replaces the configured feeds",
-    )
-    parser.add_argument(
-        "--config", metavar="FILE", help="feeds and groups (default: ./calendars.toml)"
-    )
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
-    parser.add_argument("--cache-dir", metavar="DIR", help="where fetched feeds are kept")
-    parser.add_argument("--offline", action="store_true", help="use cached feeds only")
-    parser.add_argument("--refresh", action="store_true", help="fetch anew, ignoring validators")
-    parser.add_argument(
-        "--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per request"
-    )
-    parser.add_argument(
-        "--retries",
-        type=_retries,
-        default=3,
-        metavar="N",
-        help="tries again after a timeout, a connection error, 429 or 5xx (default: 3)",
-    )
-    parser.add_argument("--quiet", "-q", action="store_true", help="say only errors")
+    _add_options(parser, None)
     parser.add_argument("--version", action=_VersionAction)
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="[COMMAND]",
+        title="commands (none: print the block)",
+    )
+
+    draft = sub.add_parser(
+        DRAFT,
+        help="fill a TWIR draft's events list in place and say what changed",
+        description=_wrapped(
+            "Rewrite the 'Rusty Events between …' line of a TWIR draft and replace "
+            "the listings under it, up to the 'If you are running a Rust event' paragraph (or fill "
+            "create_draft.py's '<!-- Events list goes here -->'), leaving every other byte alone. "
+            "What is new, gone or changed against the list it replaces goes to standard error; "
+            "a draft already up to date is not rewritten."
+        ),
+        epilog=f"{EXIT_CODES}\n\n"
+        f"examples:\n  {PROG} draft draft/2025-11-19-this-week-in-rust.md\n"
+        f"  {PROG} draft FILE --from 2025-11-19 --weeks 4 --calendar feed.ics --diff",
+        formatter_class=_formatter,
+    )
+    draft.add_argument("file", metavar="FILE", help="the draft (YYYY-MM-DD-this-week-in-rust.md)")
+    _add_options(draft, DRAFT)
+
+    feeds = sub.add_parser(
+        FEEDS,
+        help="show each feed's cache: last fetch, validators, size, events, last error",
+        description="Show each configured feed's cache state, without fetching.",
+        formatter_class=_formatter,
+    )
+    _add_options(feeds, FEEDS)
+
+    registry = sub.add_parser(
+        REGISTRY,
+        help="learn the group registry from published blocks",
+        description="Learn the group registry from published TWIR blocks or issues.",
+        formatter_class=_formatter,
+    )
+    _add_options(registry, REGISTRY)
+    actions = registry.add_subparsers(dest="action", required=True, metavar="ACTION")
+    learn = actions.add_parser(
+        "learn",
+        help="learn groups from published TWIR blocks",
+        description="Learn groups from published TWIR blocks (or whole issues) into a JSON "
+        "file that --registry reads.",
+        epilog=f"example:\n  {PROG} registry learn ../shared/twir/sections/*.md -o registry.json",
+        formatter_class=_formatter,
+    )
+    learn.add_argument("blocks", nargs="+", metavar="BLOCK", help="block or issue files")
+    learn.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        dest="learn_output",
+        help="the registry JSON to write (replaced atomically)",
+    )
+    _add_options(learn, REGISTRY)
+
+    completion = sub.add_parser(
+        COMPLETION,
+        help="print a shell completion script",
+        description="Print a completion script for bash, zsh or fish.",
+        epilog="examples:\n"
+        f'  bash:  eval "$({PROG} completion bash)"   (or save it in '
+        "~/.local/share/bash-completion/completions/twir-events)\n"
+        f'  zsh:   eval "$({PROG} completion zsh)"\n'
+        f"  fish:  {PROG} completion fish > ~/.config/fish/completions/twir-events.fish",
+        formatter_class=_formatter,
+    )
+    completion.add_argument("shell", choices=SHELLS)
+    _add_options(completion, COMPLETION)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["feeds"]:
-        return _feeds(args_list[1:])
-    if args_list[:1] == ["registry"]:
-        return _registry(args_list[1:])
-    args = build_parser().parse_args(args_list)
-    if args.offline and args.refresh:
-        build_parser().error("--offline and --refresh exclude each other")
-    if args.start is not None:  # a window the calendar cannot hold is a usage error
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line read and checked, every option of its command set (absent ones to their
+    defaults); a mistake exits with status 2 and one line."""
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    command = args.command or BLOCK
+    args.command = command
+    for dest in list(vars(args)):
+        option = _BY_DEST.get(dest)
+        if option is not None and command not in option.commands:
+            where = "the plain command" if command == BLOCK else f"'{command}'"
+            parser.error(f"{'/'.join(option.flags)} does not apply to {where}")
+    for option in OPTIONS:
+        if command in option.commands and not hasattr(args, option.dest):
+            setattr(args, option.dest, option.default)
+    if getattr(args, "quiet", False) and getattr(args, "verbose", False):
+        parser.error("--quiet and --verbose exclude each other")
+    if getattr(args, "offline", False) and getattr(args, "refresh", False):
+        parser.error("--offline and --refresh exclude each other")
+    if getattr(args, "dry_run", False) and getattr(args, "diff", False):
+        parser.error("--dry-run and --diff exclude each other")
+    if getattr(args, "archive", None) and getattr(args, "no_archive", False):
+        parser.error("--archive and --no-archive exclude each other")
+    start = getattr(args, "start", None)
+    if start is not None:  # a window the calendar cannot hold is a usage error (issue 12 §2)
         from events.rules.dates import window_error
 
-        if problem := window_error(args.start, args.weeks):
-            build_parser().error(f"argument --from: {args.start.isoformat()}: {problem}")
-    return _run(args)
+        if problem := window_error(start, getattr(args, "weeks", 4) or 4):
+            parser.error(f"argument --from: {start.isoformat()}: {problem}")
+    return args
 
 
-def _say(line: str) -> None:
-    from events.stages.render import clean_text
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    from events.cli import commands
 
-    print(clean_text(line), file=sys.stderr)
-
-
-def _run(args: argparse.Namespace) -> int:
-    import gc
-
-    # One short run that allocates many small objects and keeps no garbage cycles worth
-    # hunting: the collector's pauses would cost some 4% of it.
-    gc.disable()
-    from events.config import ConfigError
-    from events.pipeline import upcoming
-    from events.stages.render import to_json, to_markdown
-
-    interactive = sys.stderr.isatty() and not args.quiet
-    progress = None
-    console = None
-    if interactive:
-        from rich.console import Console
-
-        from events.cli.progress import progress_callback
-
-        console = Console(stderr=True)
-        progress = progress_callback(console)
-    try:
-        agenda = upcoming(
-            args.start,
-            args.weeks,
-            calendars=args.calendar,
-            config=args.config,
-            cache_dir=args.cache_dir,
-            offline=args.offline,
-            refresh=args.refresh,
-            timeout=args.timeout,
-            retries=args.retries,
-            on_progress=progress,
-        )
-    except ConfigError as exc:
-        _say(f"{PROG}: {exc}")
-        return 2
-    if not args.quiet:
-        for problem in agenda.problems:
-            _say(f"warning: {problem}")
-    for failure in agenda.failures:
-        _say(f"error: {failure}")
-    if console is not None:
-        _summary(console, agenda)
-    if not agenda.feeds:
-        return 1
-    text = to_json(agenda) if args.format == "json" else to_markdown(agenda)
-    if args.output:
-        try:
-            from events.io.files import write_atomic
-
-            write_atomic(Path(args.output), text.encode("utf-8"))
-        except OSError as exc:
-            _say(f"{PROG}: cannot write {args.output}: {exc.strerror or exc}")
-            return 1
-    else:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    return 1 if agenda.failures else 0
-
-
-def _summary(console: Console, agenda: Agenda) -> None:
-    from collections import Counter
-
-    from events.cli.progress import SummaryRow, print_summary
-    from events.stages.fetch import freshness
-
-    events = Counter(e.feed for e in agenda.events)
-    warnings = Counter(p.feed for p in agenda.problems)
-    rows: list[SummaryRow] = [
-        (f.spec.name, freshness(f), events[f.spec.name], warnings[f.spec.name])
-        for f in agenda.feeds
-    ]
-    rows += [(p.feed, "failed", None, 1) for p in agenda.failures]
-    print_summary(console, rows)
-
-
-def _feeds(argv: list[str]) -> int:
-    parser = _Parser(prog=f"{PROG} feeds", description="Show each configured feed's cache state.")
-    parser.add_argument("--config", metavar="FILE")
-    parser.add_argument("--calendar", action="append", metavar="SOURCE")
-    parser.add_argument("--cache-dir", metavar="DIR")
-    args = parser.parse_args(argv)
-    from rich.console import Console
-
-    from events.cli.progress import print_status
-    from events.config import ConfigError, load_config, spec_for
-    from events.stages.fetch import feed_status
-
-    try:
-        specs = (
-            tuple(spec_for(c) for c in args.calendar)
-            if args.calendar
-            else load_config(args.config).calendars
-        )
-    except ConfigError as exc:
-        _say(f"{PROG}: {exc}")
-        return 2
-    cache_dir = Path(args.cache_dir) if args.cache_dir else None
-    print_status(Console(), feed_status(specs, cache_dir))
-    return 0
-
-
-def _registry(argv: list[str]) -> int:
-    parser = _Parser(prog=f"{PROG} registry", description="Learn the group registry.")
-    sub = parser.add_subparsers(dest="action", required=True)
-    learn = sub.add_parser("learn", help="learn groups from published TWIR blocks")
-    learn.add_argument("blocks", nargs="+", type=Path, metavar="BLOCK")
-    learn.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    args = parser.parse_args(argv)
-    from events.registry.learn import main_learn
-
-    return main_learn(args.blocks, args.output)
+    return commands.run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,8 @@
-"""The on-disk copy of every fetched feed, so that a failed fetch never loses a week's work.
+"""The on-disk copy of every fetched feed and page, so that a failed fetch never loses a week's
+work and an `--offline` run repeats the last one.
 
-One file per feed URL: a JSON header line (validators, times, last error, body size and digest)
+One file per URL (feeds in the cache directory, pages in its `pages/` folder, so that neither
+can shadow the other): a JSON header line (validators, times, last error, body size and digest)
 followed by the body bytes. A single file keeps body and validators consistent, and each write
 goes to a temporary file in the same directory that then replaces the old one atomically. An
 entry that does not check out (bad header, wrong size or digest, another URL) is reported as
@@ -11,11 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 FORMAT = 1
 SUFFIX = ".feed"
+PAGES = "pages"
+#: Times are epoch seconds; anything outside this range is damage, not a date.
+_LATEST = 2.0**36
 
 
 class CorruptEntry(ValueError):
@@ -33,6 +39,9 @@ class CacheEntry:
     fetched_at: float | None = None  # epoch seconds of the last 200 or 304
     error: str | None = None  # the last failure, kept after later successes as history
     error_at: float | None = None
+    status: int | None = None  # HTTP status of the last answer, when it was kept (pages)
+    content_type: str | None = None
+    final_url: str | None = None  # where redirects ended, when they did
 
     def with_error(self, message: str, when: float) -> CacheEntry:
         return replace(self, error=message, error_at=when)
@@ -51,13 +60,19 @@ def cache_key(url: str) -> str:
 
 
 class FeedCache:
-    """A directory of cache entries, one per feed URL."""
+    """A directory of cache entries, one per URL."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, suffix: str = SUFFIX) -> None:
         self.directory = Path(directory)
+        self.suffix = suffix
+
+    @classmethod
+    def pages(cls, directory: Path) -> FeedCache:
+        """The pages' cache inside the cache directory `directory`."""
+        return cls(Path(directory) / PAGES, ".page")
 
     def path_for(self, url: str) -> Path:
-        return self.directory / f"{cache_key(url)}{SUFFIX}"
+        return self.directory / f"{cache_key(url)}{self.suffix}"
 
     def load(self, url: str) -> CacheEntry | None:
         """The entry for `url` or None; raises CorruptEntry when it cannot be trusted."""
@@ -86,6 +101,9 @@ def _encode(entry: CacheEntry) -> bytes:
         "fetched_at": entry.fetched_at,
         "error": entry.error,
         "error_at": entry.error_at,
+        "status": entry.status,
+        "content_type": entry.content_type,
+        "final_url": entry.final_url,
         "body_size": None if body is None else len(body),
         "body_sha256": None if body is None else hashlib.sha256(body).hexdigest(),
     }
@@ -123,6 +141,9 @@ def _decode(raw: bytes, url: str) -> CacheEntry:
             fetched_at=_number(header, "fetched_at"),
             error=_text(header, "error"),
             error_at=_number(header, "error_at"),
+            status=_status(header),
+            content_type=_text(header, "content_type"),
+            final_url=_text(header, "final_url"),
         )
     except TypeError as err:
         raise CorruptEntry(f"corrupt cache entry: {err}") from None
@@ -140,5 +161,16 @@ def _number(header: dict[str, object], key: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        if math.isfinite(value) and 0 <= value < _LATEST:
+            return float(value)
+        raise TypeError(f"{key} is out of range")
     raise TypeError(f"{key} is not a number")
+
+
+def _status(header: dict[str, object]) -> int | None:
+    value = header.get("status")
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 999:
+        return value
+    raise TypeError("status is not an HTTP status")

@@ -54,6 +54,9 @@ class RegistryGroup:
     titles: tuple[str, ...] = ()
     #: (since, name, link, home): how editors showed it from each issue date on (`as_of`).
     namings: tuple[tuple[date, str, str | None, Place | None], ...] = ()
+    #: Link keys editors published the group with and have since replaced by `url` (set when
+    #: the registry is refreshed from TWIR's issues): an entry still linking one is out of date.
+    retired: tuple[str, ...] = ()
 
     @property
     def group(self) -> Group:
@@ -66,6 +69,10 @@ class RegistryGroup:
         if self.url and (slug := meetup_slug(self.url)) and f"meetup.com/{slug}" != own:
             keys.append(f"meetup.com/{slug}")
         return keys
+
+    def replaced(self, url: str | None) -> bool:
+        """Whether `url` is a page of the group that editors have since replaced."""
+        return bool(self.retired) and link_key(url) in self.retired
 
     def link_keys(self) -> list[str]:
         """Every key this group answers to, its own link first."""

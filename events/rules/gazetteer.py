@@ -95,7 +95,8 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
 def _name_variants(city: str) -> list[tuple[str, str | None]]:
     """The keys a written city may be filed under, each with the shorter name to show when
     only that key finds it: `Frankfurt (Main)`, `Köln/Cologne`, `St. Louis` are shown as
-    written, `Praha 1` (a district number) as `Praha`, an unknown `Bonn-Beuel` as `Bonn`."""
+    written, `Praha 1` (a district number) as `Praha`, an unknown `Bonn-Beuel` as `Bonn`;
+    `Taipei City` is found as Taipei."""
     city = city.strip()
     bare = re.sub(r"\s*\([^()]*\)\s*", " ", city).strip()
     variants: list[tuple[str, str | None]] = [(city, None), (bare, None)]
@@ -106,6 +107,8 @@ def _name_variants(city: str) -> list[tuple[str, str | None]]:
     if " " not in bare and "-" in bare:
         head = bare.split("-", 1)[0]
         variants.append((head, head))
+    if m := re.fullmatch(r"(.+?)\s+(?:city|municipality|metropolitan city)", bare, re.I):
+        variants.append((m.group(1), None))  # `Taipei City` is Taipei, shown as written
     keys: list[tuple[str, str | None]] = []
     for variant, shown in variants:
         key = place_key(variant)

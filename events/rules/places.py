@@ -47,6 +47,7 @@ _POSTCODES = [
     re.compile(r"\b\d{4}\s?[A-Z]{2}\b(?![\w-])"),  # NL: 1015 BR
     re.compile(r"\b\d{3}-\d{4}\b|\b\d{5}-\d{3}\b|\b\d{4}-\d{3}\b|\b\d{2}-\d{3}\b"),  # JP BR PT PL
     re.compile(r"\b\d{3}\s\d{2}\b"),  # CZ SK SE GR: 110 00
+    re.compile(r"\b[A-Z]\d{4}[A-Z]{0,3}\b"),  # AR: C1043, C1043AAZ
     re.compile(r"\b\d{5}-\d{4}\b|\b\d{4,6}\b"),  # US ZIP and plain numeric codes
 ]
 #: Words of streets, buildings and venues: a part holding one is not a city.
@@ -130,7 +131,8 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
     """Every way the right end of the parts can name a country (and a state)."""
     *rest, last = parts
     readings: list[_Reading] = []
-    country = country_code(last.text)
+    # `Taiwan 110`: a postcode too short to be taken for one elsewhere, after the country
+    country = country_code(last.text) or country_code(re.sub(r"\s+\d{3}$", "", last.text))
     if country:
         readings.append(_with_state(country, tuple(rest), last.text))
     for c, s in state_codes(last.text):
@@ -226,11 +228,19 @@ def _tail(text: str, country: str, state: str | None) -> str | None:
     return None
 
 
+def _state_of(found: tuple[City, ...]) -> str | None:
+    """The state of a city the gazetteer knows, when its big namesakes agree on one."""
+    if not found:
+        return None
+    best = found[0]
+    states = {c.state for c in found if c.population * 10 > best.population}
+    return best.state if len(states) == 1 else None
+
+
 def _place(text: str, country: str, state: str | None, found: tuple[City, ...]) -> _Found:
     best = found[0] if found else None
-    if best is not None and state is None and country in STATE_COUNTRIES:
-        states = {c.state for c in found if c.population * 10 > best.population}
-        state = best.state if len(states) == 1 else None
+    if state is None and country in STATE_COUNTRIES:
+        state = _state_of(found)
     city = _as_written(text)
     place = Place(city, country, state, timezone_for(city, country, state))
     return _Found(place, best is not None, best.population if best else 0)
@@ -351,6 +361,35 @@ def parse_location(text: str) -> Place | None:
     return explain_location(text)[0]
 
 
+_NAME_WORDS = re.compile(r"[^\W_]+")
+#: A city named in a group's name must be this big, and ten times bigger than its namesakes.
+HOME_MIN_POPULATION = 100_000
+
+
+def home_in_name(name: str) -> Place | None:
+    """The city a group's name or Meetup urlname names (`Boston Rust Meetup`,
+    `rust-and-c-plus-plus-in-cardiff`), when the gazetteer knows one big city of that name:
+    a guess at the home of a group nobody has published yet."""
+    words = _NAME_WORDS.findall(name)
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            text = " ".join(words[start : start + size])
+            if len(text) < 4 or any(c.isdigit() for c in text):
+                continue
+            shown, found = match_city(text)
+            if not found or found[0].population < HOME_MIN_POPULATION:
+                continue
+            best = found[0]
+            rival = next(
+                (c for c in found[1:] if (c.country, c.state) != (best.country, best.state)), None
+            )
+            if rival is not None and rival.population * 10 > best.population:
+                continue
+            city = _as_written(shown)
+            return Place(city, best.country, best.state, best.timezone)
+    return None
+
+
 # -- the published form (CALENDAR.md §3 "Location") ------------------------------------------
 
 
@@ -409,6 +448,8 @@ def parse_display(text: str, *, lenient: bool = False) -> Place | None:
                 state = state_part.upper()
             elif not lenient:
                 return None
+    if state is None and country in STATE_COUNTRIES and not lenient:
+        state = _state_of(find_cities(city, country))  # `Toronto, CA` is `Toronto, ON, CA`
     return Place(city, country, state, timezone_for(city, country, state))
 
 

@@ -162,13 +162,15 @@ def prefix_splits(summary: str) -> list[tuple[str, str]]:
 
 
 def looks_like_group_name(text: str) -> bool:
-    """A prefix that could be a group's name rather than the first half of a title."""
+    """A prefix that could be a group's name rather than the first half of a title: not
+    `[Hybrid]`, `February Edition` or `Talk 3` (words any title may start with)."""
     words = text.split()
     return (
         0 < len(words) <= 6
         and "#" not in text
         and not re.search(r"\d", text)
         and not text.endswith((".", "?", "!"))
+        and not is_generic_title(text)
     )
 
 
@@ -192,77 +194,14 @@ def hosts_in_words(text: str) -> list[tuple[bool, list[str]]]:
 # -- titles too generic to name a group ------------------------------------------------------
 
 _GENERIC_WORDS = frozenset(
-    [
-        "rust",
-        "rustlang",
-        "meetup",
-        "meetups",
-        "meeting",
-        "meet",
-        "monthly",
-        "weekly",
-        "biweekly",
-        "quarterly",
-        "annual",
-        "social",
-        "night",
-        "evening",
-        "online",
-        "virtual",
-        "event",
-        "events",
-        "community",
-        "user",
-        "users",
-        "group",
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "at",
-        "on",
-        "and",
-        "or",
-        "for",
-        "with",
-        "our",
-        "new",
-        "edition",
-        "session",
-        "edition",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "spring",
-        "summer",
-        "autumn",
-        "fall",
-        "winter",
-        "year",
-        "yearly",
-    ]
+    """
+    rust rustlang meetup meetups meeting meet monthly weekly biweekly quarterly annual
+    social night evening online virtual hybrid in person irl event events community user users
+    group the a an of on at and or for with our new edition session talk talks workshop
+    workshops webinar panel live free updated reminder january february march april may june
+    july august september october november december jan feb mar apr jun jul aug sep sept oct
+    nov dec spring summer autumn fall winter year yearly
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 
 

@@ -2,7 +2,8 @@
 
 Each feed ends up either as a FeedData (fresh, not modified, read from a file, or a cached copy
 used because the fetch failed) or as one Problem line naming the feed. A response that is not an
-iCalendar feed is a failed fetch and never replaces a good cached copy. httpx is imported only
+iCalendar feed is a failed fetch and never replaces a good cached copy. The network itself
+(limits, retries, the run's deadline, proxies, TLS) is `events.io.http`'s; httpx is imported only
 when a feed is actually fetched, so that the CLI starts fast.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,17 +20,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from events.io.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_dir
+from events.io.http import (
+    FEED_MAX_BYTES,
+    MAX_WAIT,
+    HttpFailure,
+    Retries,
+    human_size,
+    too_large,
+    url_problem,
+)
 from events.model import FeedData, FeedSpec, Problem, ProblemKind
 
 if TYPE_CHECKING:
-    import httpx
+    from events.io.http import Client
 
 ProgressCallback = Callable[[FeedSpec, str], None]
 
-#: States passed to `on_progress`, in the order a feed may go through them.
-STATES = ("fetching", "retrying", "fresh", "not-modified", "file", "cached", "failed")
+#: States passed to `on_progress`, in the order a feed may go through them ("slow": still no
+#: answer after `events.io.http.SLOW_AFTER` seconds).
+STATES = ("fetching", "retrying", "slow", "fresh", "not-modified", "file", "cached", "failed")
+#: The final states: each feed ends in exactly one of them.
+FINAL_STATES = frozenset({"fresh", "not-modified", "file", "cached", "failed"})
 
-MAX_CONCURRENT = 8
+#: Feeds in flight at once, in all and to one host (Meetup serves most of the bundled ones).
+MAX_CONCURRENT = 24
+PER_HOST = 8
+
+__all__ = [
+    "FINAL_STATES",
+    "STATES",
+    "FeedStatus",
+    "FetchOutcome",
+    "feed_status",
+    "fetch_feeds",
+    "freshness",
+    "human_age",
+    "human_size",
+    "icalendar_problem",
+]
 
 
 @dataclass(frozen=True)
@@ -54,40 +83,23 @@ class FeedStatus:
     error_at: datetime | None
 
 
-class FetchError(Exception):
-    """One failed attempt or fetch, worded to be shown after the feed's name and URL."""
-
-    def __init__(
-        self, message: str, *, retryable: bool = False, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-        self.retry_after = retry_after
-
-
 @dataclass(frozen=True)
 class _Options:
     offline: bool
     refresh: bool
     timeout: float
+    deadline: float | None
     max_bytes: int
-    retries: int
-    backoff: float
-    max_wait: float
+    retries: Retries
+    per_host: int
     on_progress: ProgressCallback | None
 
     def emit(self, spec: FeedSpec, state: str) -> None:
         if self.on_progress is not None:
-            self.on_progress(spec, state)
-
-
-@dataclass(frozen=True)
-class _Response:
-    status: int
-    body: bytes
-    etag: str | None
-    last_modified: str | None
-    content_type: str
+            try:
+                self.on_progress(spec, state)
+            except Exception:  # noqa: BLE001 - a display's fault never costs a feed
+                return
 
 
 def fetch_feeds(
@@ -97,21 +109,34 @@ def fetch_feeds(
     offline: bool = False,
     refresh: bool = False,
     timeout: float = 30.0,
-    max_bytes: int = 50 * 2**20,
+    deadline: float | None = None,
+    max_bytes: int = FEED_MAX_BYTES,
     retries: int = 3,
     backoff: float = 1.0,
-    max_wait: float = 30.0,
+    max_wait: float = MAX_WAIT,
+    per_host: int = PER_HOST,
     on_progress: ProgressCallback | None = None,
 ) -> FetchOutcome:
     """Fetch (or read) all feeds concurrently; never raises for a feed that cannot be read.
 
-    `timeout` bounds each request as a whole (connect, headers and body); `max_wait` caps any
-    wait between attempts, including one a server asks for with Retry-After.
+    `timeout` bounds each request as a whole (connect, headers and body); `deadline` bounds the
+    whole fetch: a feed with no answer by then is served from the cache, or fails. `retries`
+    is how many times a feed is tried again after a 429, a 5xx or a broken connection (after a
+    timeout only once; never after a name that does not resolve or a refused connection),
+    waiting at most `max_wait` seconds, Retry-After included.
     """
     options = _Options(
-        offline, refresh, timeout, max_bytes, max(0, retries), backoff, max_wait, on_progress
+        offline,
+        refresh,
+        timeout,
+        deadline,
+        max_bytes,
+        Retries(transient=max(0, retries), timeouts=1, backoff=backoff, max_wait=max_wait),
+        per_host,
+        on_progress,
     )
     specs = list(specs)
+    results: list[FeedData | Problem] = []
     if all(http_url(s.source) is None for s in specs):
         # files only: no event loop (reading a large file inside one costs several times its size)
         results = [_local(spec, options) for spec in specs]
@@ -119,7 +144,9 @@ def fetch_feeds(
         import asyncio
 
         cache = FeedCache(cache_dir if cache_dir is not None else default_cache_dir())
-        results = asyncio.run(_fetch_all(specs, cache, options))
+        # handed back through a list, not as the task's result: asyncio.run's ending formats
+        # its main task's repr, and with it every feed's body
+        asyncio.run(_fetch_all(specs, cache, options, results))
     return FetchOutcome(
         feeds=tuple(r for r in results if isinstance(r, FeedData)),
         failures=tuple(r for r in results if isinstance(r, Problem)),
@@ -132,22 +159,6 @@ def feed_status(specs: Sequence[FeedSpec], cache_dir: Path | None = None) -> lis
     return [_status_of(spec, cache) for spec in specs]
 
 
-def user_agent() -> str:
-    """`twir-events/<version>`, plus the project's page when the package metadata names one."""
-    from importlib import metadata
-
-    try:
-        meta = metadata.metadata("twir-events")
-    except metadata.PackageNotFoundError:
-        return "twir-events/0"
-    version = meta["Version"] or "0"
-    for entry in meta.get_all("Project-URL") or ():
-        _, _, url = entry.partition(",")
-        if url.strip().startswith("https://github.com/"):
-            return f"twir-events/{version} (+{url.strip()})"
-    return f"twir-events/{version}"
-
-
 def freshness(feed: FeedData) -> str:
     """A short word for the summary: where the body came from and, for a copy, how old it is."""
     if feed.origin == "cached":
@@ -158,7 +169,7 @@ def freshness(feed: FeedData) -> str:
 
 def human_age(seconds: float) -> str:
     """An age the way a person says it: `45 seconds`, `12 minutes`, `5 hours`, `3 days`."""
-    seconds = max(0.0, seconds)
+    seconds = max(0.0, seconds) if seconds == seconds else 0.0  # NaN: no age worth saying
     for unit, size, up_to in (
         ("second", 1, 90),
         ("minute", 60, 90 * 60),
@@ -166,26 +177,7 @@ def human_age(seconds: float) -> str:
     ):
         if seconds < up_to:
             return _plural(round(seconds / size), unit)
-    return _plural(round(seconds / 86400), "day")
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from Retry-After (delta-seconds or an HTTP date); None if unusable."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
+    return _plural(round(min(seconds, 1e12) / 86400), "day")
 
 
 def icalendar_problem(body: bytes) -> str | None:
@@ -202,22 +194,6 @@ def icalendar_problem(body: bytes) -> str | None:
         return f"not an iCalendar feed (it starts with {start!r})"
     if tail[-13:].upper() != b"END:VCALENDAR":
         return "truncated iCalendar feed (no END:VCALENDAR at the end)"
-    return None
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be requested at all (no host, a bad port), so it fails at once."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises ValueError for a port out of range or not a number
-    except ValueError as err:
-        return f"not a valid URL ({err})"
-    if not parts.hostname:
-        return "not a valid URL (no host)"
-    if any(c.isspace() for c in parts.netloc):
-        return "not a valid URL (space in the host)"
     return None
 
 
@@ -256,31 +232,27 @@ def local_path(source: str) -> Path:
 
 
 async def _fetch_all(
-    specs: list[FeedSpec], cache: FeedCache, opts: _Options
-) -> list[FeedData | Problem]:
+    specs: list[FeedSpec], cache: FeedCache, opts: _Options, out: list[FeedData | Problem]
+) -> None:
     import asyncio
 
-    if opts.offline or not any(http_url(s.source) for s in specs):
-        return [await _guarded(None, spec, cache, opts) for spec in specs]
+    from events.io.http import Client
 
-    import httpx
-
-    limit = asyncio.Semaphore(MAX_CONCURRENT)
-
-    async def one(client: httpx.AsyncClient, spec: FeedSpec) -> FeedData | Problem:
-        async with limit:
-            return await _guarded(client, spec, cache, opts)
-
-    async with httpx.AsyncClient(
-        headers={"User-Agent": user_agent()},
-        timeout=httpx.Timeout(opts.timeout),
-        follow_redirects=True,
-    ) as client:
-        return list(await asyncio.gather(*(one(client, spec) for spec in specs)))
+    if opts.offline:
+        out.extend([await _guarded(None, spec, cache, opts) for spec in specs])
+        return
+    client = Client(
+        timeout=opts.timeout, deadline=opts.deadline, total=MAX_CONCURRENT, per_host=opts.per_host
+    )
+    try:
+        async with client:
+            out.extend(await asyncio.gather(*(_guarded(client, s, cache, opts) for s in specs)))
+    except HttpFailure as err:  # no client at all (the certificates, the proxy settings)
+        out.extend([await _guarded(str(err), spec, cache, opts) for spec in specs])
 
 
 async def _guarded(
-    client: httpx.AsyncClient | None, spec: FeedSpec, cache: FeedCache, opts: _Options
+    client: Client | str | None, spec: FeedSpec, cache: FeedCache, opts: _Options
 ) -> FeedData | Problem:
     """`_fetch_one`, but a surprise in one feed is that feed's one line, never a traceback."""
     try:
@@ -293,13 +265,15 @@ async def _guarded(
 
 
 async def _fetch_one(
-    client: httpx.AsyncClient | None, spec: FeedSpec, cache: FeedCache, opts: _Options
+    client: Client | str | None, spec: FeedSpec, cache: FeedCache, opts: _Options
 ) -> FeedData | Problem:
+    """One feed: `client` fetches it; None means offline; a string says why there is no
+    client, and the cached copy serves."""
     url = http_url(spec.source)
     if url is None:
         return _local(spec, opts)
     entry, damage = _load(cache, url)
-    if opts.offline or client is None:
+    if client is None:
         if entry is not None and entry.body is not None:
             age = _age(entry)
             note = _said(spec, url, f"offline; using the cached copy {_aged(age)}", STALE)
@@ -308,6 +282,8 @@ async def _fetch_one(
         opts.emit(spec, "failed")
         why = f"no cached copy ({damage})" if damage else "no cached copy"
         return _said(spec, url, f"offline and {why}")
+    if isinstance(client, str):
+        return await _fall_back(spec, url, cache, entry, client, opts)
 
     headers: dict[str, str] = {}
     if entry is not None and entry.body is not None and not opts.refresh:
@@ -319,22 +295,29 @@ async def _fetch_one(
     try:
         invalid = url_problem(url)
         if invalid:
-            raise FetchError(invalid)
-        got = await _download(client, spec, url, headers, opts)
+            raise HttpFailure(invalid)
+        got = await client.get(
+            url,
+            headers=headers,
+            max_bytes=opts.max_bytes,
+            retries=opts.retries,
+            on_state=lambda _url, state: opts.emit(spec, state),
+        )
         if got.status == 304:
             if entry is None or entry.body is None:
-                raise FetchError("HTTP 304 Not Modified, but there is no cached copy")
+                raise HttpFailure("HTTP 304 Not Modified, but there is no cached copy")
             body, origin = entry.body, _origin("not-modified")
             etag = got.etag or entry.etag
             last_modified = got.last_modified or entry.last_modified
         else:
             problem = icalendar_problem(got.body)
             if problem:
-                raise FetchError(f"{problem} (HTTP {got.status}, {got.content_type or 'no type'})")
+                kind = got.content_type or "no type"
+                raise HttpFailure(f"{problem} (HTTP {got.status}, {kind})")
             body, origin = got.body, _origin("fresh")
             etag, last_modified = got.etag, got.last_modified
-    except FetchError as err:
-        return _fall_back(spec, url, cache, entry, str(err), opts)
+    except HttpFailure as err:
+        return await _fall_back(spec, url, cache, entry, str(err), opts)
 
     kept = CacheEntry(
         url,
@@ -345,12 +328,12 @@ async def _fetch_one(
         error=entry.error if entry else None,
         error_at=entry.error_at if entry else None,
     )
-    problems = _store(cache, kept, spec, url)
+    problems = await _store_async(cache, kept, spec, url)
     opts.emit(spec, origin)
     return FeedData(spec, body, origin, problems=problems)
 
 
-def _fall_back(
+async def _fall_back(
     spec: FeedSpec,
     url: str,
     cache: FeedCache,
@@ -360,7 +343,7 @@ def _fall_back(
 ) -> FeedData | Problem:
     """After a failed fetch: the cached copy with a warning, or one line naming the feed."""
     now = time.time()
-    _store(cache, (entry or CacheEntry(url)).with_error(error, now), spec, url)
+    await _store_async(cache, (entry or CacheEntry(url)).with_error(error, now), spec, url)
     if entry is None or entry.body is None:
         opts.emit(spec, "failed")
         return _said(spec, url, error)
@@ -368,78 +351,6 @@ def _fall_back(
     warning = _said(spec, url, f"{error}; using the cached copy {_aged(age)}", STALE)
     opts.emit(spec, "cached")
     return FeedData(spec, entry.body, "cached", age_seconds=age, problems=(warning,))
-
-
-async def _download(
-    client: httpx.AsyncClient,
-    spec: FeedSpec,
-    url: str,
-    headers: dict[str, str],
-    opts: _Options,
-) -> _Response:
-    """One request with retries; raises FetchError with the last attempt's reason."""
-    import asyncio
-
-    import httpx
-
-    attempts = opts.retries + 1
-    for attempt in range(1, attempts + 1):
-        try:
-            async with asyncio.timeout(opts.timeout):
-                return await _attempt(client, url, headers, opts.max_bytes)
-        except FetchError as exc:
-            err = exc
-        except (TimeoutError, httpx.TimeoutException):
-            err = FetchError(f"no complete answer within {opts.timeout:g} s", retryable=True)
-        except httpx.ConnectError as exc:
-            err = FetchError(f"cannot connect ({_one_line(exc)})", retryable=True)
-        except httpx.UnsupportedProtocol as exc:  # e.g. redirected to another scheme
-            err = FetchError(_one_line(exc))
-        except httpx.TransportError as exc:
-            err = FetchError(f"connection failed ({_one_line(exc)})", retryable=True)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            err = FetchError(_one_line(exc))
-        except Exception as exc:  # noqa: BLE001 - low-level errors surface in exception groups
-            err = FetchError(f"cannot fetch ({_one_line(exc)})")
-        if not err.retryable or attempt == attempts:
-            if attempt > 1:
-                raise FetchError(f"{err}, after {attempt} attempts")
-            raise err
-        delay = err.retry_after
-        if delay is None:
-            delay = opts.backoff * 2 ** (attempt - 1)
-        opts.emit(spec, "retrying")
-        await asyncio.sleep(min(delay, opts.max_wait))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def _attempt(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], max_bytes: int
-) -> _Response:
-    async with client.stream("GET", url, headers=headers) as response:
-        code = response.status_code
-        status = f"HTTP {code} {_reason(code, response.reason_phrase)}".strip()
-        if code in (408, 429) or code >= 500:
-            wait = parse_retry_after(response.headers.get("Retry-After"))
-            raise FetchError(status, retryable=True, retry_after=wait)
-        if code != 304 and not 200 <= code < 300:
-            raise FetchError(status)
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise FetchError(_too_large(max_bytes))
-        body = bytearray()
-        if code != 304:
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > max_bytes:
-                    raise FetchError(_too_large(max_bytes))
-        return _Response(
-            code,
-            bytes(body),
-            response.headers.get("ETag"),
-            response.headers.get("Last-Modified"),
-            response.headers.get("Content-Type", "").split(";")[0].strip(),
-        )
 
 
 def _local(spec: FeedSpec, opts: _Options) -> FeedData | Problem:
@@ -450,33 +361,60 @@ def _local(spec: FeedSpec, opts: _Options) -> FeedData | Problem:
         return _said(
             spec, spec.source, f"cannot fetch {scheme}:// (use http, https, webcal or a file)"
         )
-    result = _read_file(spec, opts.max_bytes)
+    path = local_path(spec.source)
+    where = str(path)
+    body = read_regular_file(path, opts.max_bytes)
+    result: FeedData | Problem
+    if isinstance(body, str):
+        result = _said(spec, where, body)
+    elif problem := icalendar_problem(body):
+        result = _said(spec, where, problem)
+    else:
+        result = FeedData(spec, body, "file")
     opts.emit(spec, "failed" if isinstance(result, Problem) else "file")
     return result
 
 
-def _read_file(spec: FeedSpec, max_bytes: int) -> FeedData | Problem:
-    path = local_path(spec.source)
-    where = str(path)
+def read_regular_file(path: Path, max_bytes: int) -> bytes | str:
+    """The bytes of a regular file of at most `max_bytes`, or why it cannot be read: a FIFO,
+    a device or a directory is refused at once (opening without blocking, then asking what
+    was opened), never waited on."""
     try:
-        with path.open("rb") as handle:
-            # read(n) would reserve n bytes up front: ask the size first, then read what is there
-            size = os.fstat(handle.fileno()).st_size
-            if size > max_bytes:
-                return _said(spec, where, _too_large(max_bytes))
-            body = handle.read(size + 1)  # a file that grows meanwhile is caught below
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        return _said(spec, where, "no such file")
+        return "no such file"
     except IsADirectoryError:
-        return _said(spec, where, "is a directory, not a file")
+        return "is a directory, not a file"
     except OSError as err:
-        return _said(spec, where, f"cannot read ({err.strerror or err})")
+        return f"cannot read ({err.strerror or err})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"is {_file_kind(info.st_mode)}, not a regular file"
+        # read(n) would reserve n bytes up front: ask the size first, then read what is there
+        if info.st_size > max_bytes:
+            return too_large(max_bytes)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            body = handle.read(info.st_size + 1)  # a file that grows meanwhile is caught below
+    except OSError as err:
+        return f"cannot read ({err.strerror or err})"
+    finally:
+        os.close(fd)
     if len(body) > max_bytes:
-        return _said(spec, where, _too_large(max_bytes))
-    problem = icalendar_problem(body)
-    if problem:
-        return _said(spec, where, problem)
-    return FeedData(spec, body, "file")
+        return too_large(max_bytes)
+    return body
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a plain file"
 
 
 # --- cache helpers ----------------------------------------------------------------------------
@@ -488,6 +426,15 @@ def _load(cache: FeedCache, url: str) -> tuple[CacheEntry | None, str | None]:
         return cache.load(url), None
     except CorruptEntry as err:
         return None, str(err)
+
+
+async def _store_async(
+    cache: FeedCache, entry: CacheEntry, spec: FeedSpec, url: str
+) -> tuple[Problem, ...]:
+    """`_store` in a thread: each write is flushed to disk, and many feeds write at once."""
+    import asyncio
+
+    return await asyncio.to_thread(_store, cache, entry, spec, url)
 
 
 def _store(cache: FeedCache, entry: CacheEntry, spec: FeedSpec, url: str) -> tuple[Problem, ...]:
@@ -510,12 +457,13 @@ def _status_of(spec: FeedSpec, cache: FeedCache) -> FeedStatus:
     url = http_url(spec.source)
     if url is None:
         path = local_path(spec.source)
+        body = read_regular_file(path, FEED_MAX_BYTES)
+        if isinstance(body, str):
+            return FeedStatus(spec, "file", None, None, None, None, None, f"{path}: {body}", None)
         try:
-            body = path.read_bytes()
-            mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        except OSError as err:
-            error = f"{path}: {err.strerror or err}"
-            return FeedStatus(spec, "file", None, None, None, None, None, error, None)
+            mtime = _datetime(path.stat().st_mtime)
+        except OSError:
+            mtime = None
         events = body.count(b"BEGIN:VEVENT")
         return FeedStatus(spec, "file", mtime, None, None, len(body), events, None, None)
     try:
@@ -563,34 +511,16 @@ def _aged(age: float | None) -> str:
 
 
 def _datetime(epoch: float | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
+    if epoch is None:
+        return None
+    try:
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError):  # a damaged time says nothing
+        return None
 
 
 def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-def _too_large(max_bytes: int) -> str:
-    return f"larger than the size limit of {human_size(max_bytes)}"
-
-
-def human_size(size: int) -> str:
-    """Bytes as `812 B`, `4.2 KiB`, `3.1 MiB`."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024**2:
-        return f"{size / 1024:.1f} KiB"
-    return f"{size / 1024**2:.1f} MiB"
-
-
-def _reason(code: int, given: str) -> str:
-    """The standard reason phrase, so that messages read the same whatever the server wrote."""
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return " ".join(given.split())
 
 
 def _one_line(exc: BaseException) -> str:

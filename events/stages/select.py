@@ -99,9 +99,11 @@ def _copy(event: Event) -> str:
     return f"{event.feed} {event.uid}"
 
 
-def _rank_title(event: Event) -> tuple[int, int]:
-    """The group's own feed knows its title and link best; then the copy with fewer doubts."""
-    return (0 if event.from_group_feed else 1, len(event.problems))
+def _rank_title(event: Event) -> tuple[int, int, int]:
+    """The group's own feed knows its title and link best; then the copy with fewer doubts,
+    then the one whose link is written the secure way."""
+    secure = bool(event.url and event.url.lower().startswith("https://"))
+    return (0 if event.from_group_feed else 1, len(event.problems), 0 if secure else 1)
 
 
 def _knows_place(event: Event) -> bool:

@@ -23,7 +23,7 @@ from events.rules.dates import local_days
 from events.rules.google import embed_page, event_page
 from events.rules.html import read_description
 from events.rules.names import name_key
-from events.rules.places import explain_location, parse_display
+from events.rules.places import display, explain_location, home_in_name
 from events.rules.wording import (
     about_rust,
     cancelled_title,
@@ -66,10 +66,21 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
     groups, title, linked = _groups_and_title(occ, summary, found, event_url, registry, notes)
     primary = groups[0] if groups else None
     mode, place = _mode_and_place(occ, location, found, primary, notes)
-    if primary and primary.home is None and place and registry.by_name(primary.name) is None:
-        # a group the registry does not know is at home where it meets (the JSON says so)
-        groups = (Group(primary.name, primary.url, place), *groups[1:])
-        primary = groups[0]
+    if primary and primary.home is None and registry.by_name(primary.name) is None:
+        # a group the registry does not know is at home where it meets (the JSON says so), or,
+        # online, where its name says it is: a guess, reported
+        home = place
+        if mode == "online" and place is None:
+            slug = L.meetup_slug(primary.url or "") or ""
+            home = home_in_name(primary.name) or home_in_name(slug)
+            if home is not None:
+                place = home
+                notes.append(
+                    (ProblemKind.HOME_GUESSED, f"home {display(home)!r} read from the group's name")
+                )
+        if home is not None:
+            groups = (Group(primary.name, primary.url, home), *groups[1:])
+            primary = groups[0]
     groups = _with_links(occ, groups, event_url, notes)
 
     if event_url is None:
@@ -209,6 +220,14 @@ def _guessed_name(slug: str) -> str:
     return " ".join(w if w.isupper() else w.capitalize() for w in words if w)
 
 
+def _conference_name(summary: str) -> str:
+    """A conference named by its title: what comes before its year (`FOSDEM 2023 Conference:
+    Rust devroom` is FOSDEM's), else the title without the year."""
+    year = _YEAR.search(summary)
+    head = summary[: year.start()].strip(" -–—:|,") if year else ""
+    return head or _YEAR.sub(" ", summary).strip(" -–—:|,") or summary
+
+
 def _site_root(url: str) -> str | None:
     """The root of a conference's own site (`https://rustconf.com/`), not of a platform's."""
     host = L.host_of(url)
@@ -236,6 +255,8 @@ def _groups_and_title(
     candidates: list[_Candidate] = []
 
     def add(record: RegistryGroup | None, name: str | None, url: str | None, linked: bool) -> None:
+        if record is not None and record.replaced(url):  # editors have re-linked it since
+            url, linked = None, False
         if record is not None:
             group = Group(record.name, url if linked and url else record.url, record.home)
         elif name:
@@ -332,7 +353,7 @@ def _groups_and_title(
             add(None, name, None, False)
     # 11. a conference is its own group: its site's root, named by its title
     if not candidates and event_url and (root := _site_root(event_url)):
-        add(None, _YEAR.sub(" ", summary).strip(" -–—:|") or summary, root, False)
+        add(None, _conference_name(summary), root, False)
         guessed("taken for a conference on its own site")
     # partners come after the host
     for link in partners:
@@ -403,9 +424,20 @@ def _mode_and_place(
 ) -> tuple[Mode, Place | None]:
     home = group.home if group else None
     words = read_location_words(location)
+    if not location and (occ.feed.group or occ.feed.group_url):
+        # a group's own feed leaves LOCATION out when the venue is not public yet: the group's
+        # home and the description decide, not the silence (CALENDAR.md §1, Meetup)
+        text = read_description(occ.description[: L.MAX_DESCRIPTION]).text
+        online = any(L.is_meeting_link(link.url) for link in found) or bool(
+            re.search(r"\b(?:online event|online meetup|virtual event)\b", text, re.I)
+        )
+        if online or home is None:
+            return "online", home
+        notes.append((ProblemKind.PLACE_NOT_UNDERSTOOD, "no location; the group's home is shown"))
+        return "in-person", home
     if words.mode == "online":
         if words.place and home is None:
-            return "online", parse_display(words.place) or explain_location(words.place)[0]
+            return "online", explain_location(words.place)[0]
         return "online", home
     mode: Mode = "hybrid" if words.mode == "hybrid" else "in-person"
     if mode == "in-person" and (
@@ -426,4 +458,6 @@ def _mode_and_place(
         notes.append(
             (ProblemKind.PLACE_NOT_UNDERSTOOD, f"place not understood: {location!r} ({reason})")
         )
+        if mode == "hybrid":
+            return "online", None  # no venue to list it under: it is listed as online
     return mode, place

@@ -12,7 +12,7 @@ import pytest
 from events.rules.gazetteer import country_code
 from events.rules.regions import REGION_ORDER, region_of
 
-SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
+SECTIONS = Path(__file__).resolve().parents[3] / "shared" / "twir" / "sections"
 
 
 def test_regions_are_in_published_order() -> None:

@@ -23,7 +23,7 @@ from events.rules.places import (
 )
 from events.rules.places import display as places_display
 
-SECTIONS = Path(__file__).resolve().parents[2] / "shared" / "twir" / "sections"
+SECTIONS = Path(__file__).resolve().parents[3] / "shared" / "twir" / "sections"
 
 
 def shown(text: str) -> str | None:
@@ -335,7 +335,7 @@ def test_unknown_city_in_a_country_of_several_zones_has_no_zone() -> None:
         ("Seattle, WA, US", Place("Seattle", "US", "WA", "America/Los_Angeles")),
         ("London, UK", Place("London", "GB", None, "Europe/London")),
         ("Leipzig, SN, DE", Place("Leipzig", "DE", None, "Europe/Berlin")),
-        ("Montréal, CA", Place("Montréal", "CA", None, "America/Toronto")),
+        ("Montréal, CA", Place("Montréal", "CA", "QC", "America/Toronto")),
         ("Kampala, UG", Place("Kampala", "UG", None, "Africa/Kampala")),
     ],
 )

@@ -1,0 +1,123 @@
+"""CALENDAR.md §2 "SUMMARY" and "Online and hybrid": what people's words say."""
+
+from __future__ import annotations
+
+import pytest
+
+from events.rules.wording import (
+    about_rust,
+    cancelled_title,
+    is_generic_title,
+    prefix_splits,
+    published_mode,
+    read_location_words,
+)
+
+
+@pytest.mark.parametrize(
+    "summary", ["CANCELLED: Rust Meetup", "Cancelled - Rust Meetup", "[CANCELED] Rust Meetup"]
+)
+def test_cancelled_markers(summary: str) -> None:
+    assert cancelled_title(summary) == "Rust Meetup"
+
+
+def test_a_title_that_only_mentions_cancellation_is_not_cancelled() -> None:
+    assert cancelled_title("Rust Meetup (not cancelled!)") is None
+
+
+def test_prefix_forms_are_all_offered() -> None:
+    assert prefix_splits("[Rust Berlin] Rust Hack and Learn")[0] == (
+        "Rust Berlin",
+        "Rust Hack and Learn",
+    )
+    assert ("Rust Berlin", "Rust Hack and Learn") in prefix_splits(
+        "Rust Berlin - Rust Hack and Learn"
+    )
+    assert ("Rust Berlin", "Rust Hack and Learn") in prefix_splits(
+        "Rust Berlin: Rust Hack and Learn"
+    )
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "",
+        "Online",
+        "Online event",
+        "Virtual",
+        "Zoom",
+        "Skype",
+        "Conference call",
+        "GoToWebinar",
+        "Google Meet",
+        "https://meet.jit.si/rust",
+        "Online - link in the description",
+    ],
+)
+def test_online_wordings(location: str) -> None:
+    assert read_location_words(location).mode == "online"
+
+
+@pytest.mark.parametrize(
+    ("location", "place"),
+    [
+        ("Hybrid (Seattle, WA, US)", "Seattle, WA, US"),
+        ("Mozilla, 2 Harrison St, San Francisco - hybrid", "Mozilla, 2 Harrison St, San Francisco"),
+        ("Berlin, DE + Virtual", "Berlin, DE"),
+        ("Hybrid: c-base, Rungestraße 20, Berlin", "c-base, Rungestraße 20, Berlin"),
+    ],
+)
+def test_hybrid_wordings_keep_the_venue(location: str, place: str) -> None:
+    assert read_location_words(location) == type(read_location_words(""))("hybrid", place)
+
+
+def test_an_online_location_may_name_the_groups_home() -> None:
+    words = read_location_words("Online (Kampala, UG)")
+    assert (words.mode, words.place) == ("online", "Kampala, UG")
+
+
+def test_words_that_are_online_only_alone() -> None:
+    assert read_location_words("Web").mode == "online"
+    assert read_location_words("Web Summit, Lisbon, Portugal").mode == "in-person"
+
+
+def test_tbd_names_no_place() -> None:
+    assert read_location_words("TBD").mode is None
+
+
+def test_published_modes() -> None:
+    assert published_mode("Virtual (Berlin, DE)") == "online"
+    assert published_mode("Virtual and In-Person (Seattle, WA, US)") == "hybrid"
+    assert published_mode("Seattle, WA, US + Virtual") == "hybrid"
+    assert published_mode("Berlin, DE") == "in-person"
+
+
+@pytest.mark.parametrize(
+    ("title", "generic"),
+    [
+        ("Monthly meetup", True),
+        ("Rust Meetup #12", True),
+        ("Social Night", True),
+        ("Rust Hack and Learn", False),
+        ("Rust & Pierogi", False),
+    ],
+)
+def test_generic_titles(title: str, generic: bool) -> None:
+    assert is_generic_title(title) is generic
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("Intro to Rust", True),
+        ("#rustlang night", True),
+        ("rust-lang release party", True),
+        ("Rustaceans unite", True),
+        ("Rust's ownership", True),
+        ("Building trust in teams", False),
+        ("Rustic Italian cooking", False),
+        ("Elixir and Erlang", False),
+    ],
+)
+def test_about_rust(text: str, about: bool) -> None:
+    assert about_rust(text) is about
