@@ -9,6 +9,7 @@ and every stage (and the archive reader) asks this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -219,7 +220,22 @@ _ABOUT_RUST = re.compile(
 )
 
 
-def about_rust(*texts: str) -> bool:
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def about_rust(*texts: str, ignore: Iterable[str] = ()) -> bool:
     """Whether a general-tech group's event is about Rust: the word Rust, `rustlang`,
-    `rust-lang`, `Rustacean` in its title or description — not `trust`, not `Rustic`."""
-    return any(_ABOUT_RUST.search(text) for text in texts if text)
+    `rust-lang`, `Rustacean` in its title or description — not `trust`, not `Rustic`, not in
+    a link (`meetup.com/wasm-rust-meetup/…`), and not in the group's own name (`Vilnius Rust
+    and Go Meetup Group` opens every description of that group)."""
+    names = [re.escape(name) for name in ignore if name and name.strip()]
+    own = re.compile("|".join(names), re.IGNORECASE) if names else None
+    for text in texts:
+        if not text:
+            continue
+        text = _ADDRESS.sub(" ", text)
+        if own is not None:
+            text = own.sub(" ", text)
+        if _ABOUT_RUST.search(text):
+            return True
+    return False

@@ -53,7 +53,11 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
     notes: list[Note] = []
     summary = " ".join(occ.summary.split())
     cancelled = is_cancelled_status(occ.status)
-    on_topic = not occ.feed.rust_only or about_rust(occ.summary, occ.description)
+    on_topic = not occ.feed.rust_only or about_rust(
+        occ.summary,
+        read_description(occ.description[: L.MAX_DESCRIPTION]).text,
+        ignore=(occ.feed.group or "", occ.calendar_name or ""),
+    )
     if (rest := cancelled_title(summary)) is not None:
         cancelled, summary = True, rest.strip()
 

@@ -121,3 +121,10 @@ def test_generic_titles(title: str, generic: bool) -> None:
 )
 def test_about_rust(text: str, about: bool) -> None:
     assert about_rust(text) is about
+
+
+def test_about_rust_looks_past_links_and_the_groups_own_name() -> None:
+    group = "Vilnius Rust and Go Meetup Group"
+    text = f"{group}\nIntro to Kubernetes\nhttps://www.meetup.com/wasm-rust-meetup/events/1/"
+    assert not about_rust("Intro to Kubernetes", text, ignore=[group])
+    assert about_rust("Intro to Kubernetes", text + "\nWe will also cover Rust.", ignore=[group])
