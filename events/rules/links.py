@@ -121,7 +121,7 @@ def safe_url(url: str | None) -> str | None:
     if not is_http(url):
         return None
     assert url is not None
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]")
+    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]", errors="replace")  # lone surrogates
 
 
 def unwrap(url: str) -> str:
