@@ -462,13 +462,6 @@ def test_the_form_check_finds_listings_out_of_order_and_hybrids_listed_once():
     assert noncanonical_lines(_listed(_event(place=Place("Toronto", "CA")))) != []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="understanding (rules/links.py labelled hosts, understand.py): a Markdown link typed "
-    "into a plain-text 'Hosted by' line is read as the label `[Evil](` and the bare address "
-    "inside it, so the group is named `[Evil](` and linked to that address; the block stays "
-    "inert (the label is escaped), but the name is a piece of markup",
-)
 def test_a_markdown_link_typed_into_hosted_by_names_no_group_with_markup():
     description = f"RSVP: {LINK}\nHosted by [Evil](https://evil.example/) Group: {GROUP}"
     _, agenda = block_of(entry("Title", description=description))

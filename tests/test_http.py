@@ -446,7 +446,8 @@ def test_http_proxy_and_no_proxy(server, tmp_path, monkeypatch) -> None:
 
     assert proxied.origin == direct.origin == "fresh"
     assert proxy.seen == [("GET", "www.meetup.com")]
-    assert [r.headers["Host"] for r, _ in server.log] == [
+    # only this test's requests: an earlier test's slow request may still land in the log
+    assert [r.headers["Host"] for r, _ in server.log if r.path == "/p"] == [
         "www.meetup.com",
         f"127.0.0.1:{server.port}",
     ]
