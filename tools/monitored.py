@@ -6,7 +6,8 @@ Meetup URLs. The configuration lists the Rust Community Calendar first (`require
 cannot read it has failed), then each group as its public Meetup feed
 `https://www.meetup.com/<urlname>/events/ical/`, with its page as TWIR lists it
 (`…/<urlname>/events/`) as `group_url` and, when the bundled registry knows the group, its
-published name as `group`; the general-tech groups are marked `rust_only`. Run it again when TWIR's lists change:
+published name as `group`; the general-tech groups are marked `rust_only`. Run it again when
+TWIR's lists change:
 
     python tools/monitored.py RUST_JSON MAYBE_JSON -o calendars.toml -o events/data/calendars.toml
 
