@@ -165,6 +165,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--calendar-events", type=int, default=5000)
+    parser.add_argument(
+        "--no-pages", action="store_true", help="time the feeds alone, without the page stage"
+    )
     args = parser.parse_args()
 
     feeds = load_config(ROOT / "events" / "data" / "calendars.toml").calendars
@@ -187,6 +190,8 @@ def main() -> int:
             for n in range(args.repeat):
                 cache = work / f"cache-{n}"
                 common = ["--from", START.isoformat(), "--weeks", "4", "--cache-dir", str(cache)]
+                if args.no_pages:
+                    common.append("--no-pages")
                 before = len(server.log)
                 first = run(common, empty, env)
                 second = run(common, empty, env)
@@ -203,7 +208,8 @@ def main() -> int:
     print(
         f"{len(feeds)} feeds (community calendar {len(calendar) / 2**20:.1f} MB with "
         f"{args.calendar_events} events, {len(feeds) - 1} Meetup feeds), latency "
-        f"{args.latency * 1000:.0f} ms, median of {args.repeat}:"
+        f"{args.latency * 1000:.0f} ms, pages {'off' if args.no_pages else 'on'}, "
+        f"median of {args.repeat}:"
     )
     print("| run | wall s | CPU s | peak MB |")
     print("|---|---:|---:|---:|")

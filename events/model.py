@@ -119,9 +119,12 @@ class Problem:
     summary: str | None = None
 
     def __str__(self) -> str:
+        """One printable line: what a feed holds cannot reach a terminal as escapes."""
+        from events.rules.text import clean_text
+
         if self.uid is None:
-            return f"{self.feed}: {self.message}"
-        return f"{self.feed}: {self.uid} {self.summary!r}: {self.message}"
+            return clean_text(f"{self.feed}: {self.message}")
+        return clean_text(f"{self.feed}: {self.uid} {self.summary!r}: {self.message}")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,7 +105,21 @@ def build_agenda(
     pages by the URL asked for, or a function fetching the URLs it is given; without them the
     page stage is skipped.
     """
+    from events import arguments
     from events.registry import Registry
+
+    feeds = arguments.feed_data("build_agenda", feeds)
+    window = arguments.checked_window("build_agenda", window)
+    if registry is not None and not isinstance(registry, Registry):
+        raise TypeError(
+            f"build_agenda: registry must be an events.registry.Registry or None, "
+            f"not {type(registry).__name__}"
+        )
+    if pages is not None and not (isinstance(pages, Mapping) or callable(pages)):
+        raise TypeError(
+            "build_agenda: pages must be a mapping of URL to Page, a function fetching URLs, "
+            f"or None, not {type(pages).__name__}"
+        )
     from events.stages.arrange import arrange
     from events.stages.select import select
 
@@ -322,7 +337,7 @@ def upcoming(
     start: date | None = None,
     weeks: int = 4,
     *,
-    calendars: Sequence[str] | None = None,
+    calendars: Sequence[str | PathLike[str]] | None = None,
     config: str | Path | None = None,
     cache_dir: str | Path | None = None,
     offline: bool = False,
@@ -336,10 +351,11 @@ def upcoming(
     pages: bool = True,
 ) -> Agenda:
     """The events of the TWIR issue starting on `start` (default: the next Wednesday), over
-    `weeks` weeks, from `calendars` (URLs or paths) or the configured feeds. `timeout` bounds
-    each request; `retries` is how many times a feed is tried again after a transient failure;
-    `deadline` (seconds, None for none) bounds the fetching of feeds and pages: what has not
-    answered by then comes from the cache, or fails. With `pages`, each listed event is checked
+    `weeks` weeks (1 to 52), from `calendars` (a list of URLs or paths) or the configured
+    feeds. A `datetime` as `start` counts as its date. `timeout` bounds each request;
+    `retries` is how many times a feed is tried again after a transient failure; `deadline`
+    (seconds, None for none) bounds the fetching of feeds and pages: what has not answered by
+    then comes from the cache, or fails. With `pages`, each listed event is checked
     on its own page (`offline`: pages from the cache only).
 
     Groups are named by `registry`: a Registry, used as it is, or a JSON file that `twir-events
@@ -347,24 +363,34 @@ def upcoming(
     default); then refreshed from the TWIR issues in `archive` (a checkout, or folders of issues
     or blocks) dated before `start`; then by calendars.toml's groups.
 
-    Feeds that could not be read are in `Agenda.failures`; everything else that went wrong
-    is in `Agenda.problems`. Neither raises: the caller decides what to print.
+    A wrong argument raises TypeError or ValueError naming it, before any work. Feeds that
+    could not be read are in `Agenda.failures`; everything else that went wrong is in
+    `Agenda.problems`. Neither raises: the caller decides what to print.
     """
+    from events import arguments as a
     from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
     began = time.monotonic()
-    if weeks < 1:
-        raise ValueError("weeks must be at least 1")
-    if isinstance(calendars, str | Path):
-        raise TypeError("calendars must be a list of URLs or paths, not one string")
-    if deadline is not None and not deadline > 0:
-        raise ValueError("deadline must be a positive number of seconds, or None")
-    window = Window.of_weeks(start or next_issue_date(), weeks)
-    cfg = load_config(config)
-    specs = (
-        tuple(dict.fromkeys(spec_for(str(c)) for c in calendars)) if calendars else cfg.calendars
+    where = "upcoming"
+    day, weeks = a.start_date(where, start), a.weeks_count(where, weeks)
+    window = a.window_of(where, day or next_issue_date(), weeks)
+    sources = a.calendar_sources(where, calendars)
+    config, cache_dir = (
+        a.optional_path(where, "config", config),
+        a.optional_path(where, "cache_dir", cache_dir),
     )
+    offline, refresh = a.flag(where, "offline", offline), a.flag(where, "refresh", refresh)
+    pages = a.flag(where, "pages", pages)
+    timeout = a.number(where, "timeout", timeout, low=0)
+    retries = a.number(where, "retries", retries, low=0, whole=True)
+    if deadline is not None:
+        deadline = a.number(where, "deadline", deadline, low=0)
+    on_progress = a.callback(where, "on_progress", on_progress)
+    if registry is not None and not isinstance(registry, Registry):
+        a.optional_path(where, "registry", registry)
+    cfg = load_config(config)
+    specs = tuple(dict.fromkeys(spec_for(c) for c in sources)) if sources else cfg.calendars
     shipped = Registry.bundled()
     chosen = load_registry(registry)
     if not isinstance(registry, Registry) and chosen is not shipped:
@@ -378,7 +404,7 @@ def upcoming(
         registry = registry.with_groups(cfg.groups)
     outcome = fetch_feeds(
         specs,
-        cache_dir=Path(cache_dir) if cache_dir else None,
+        cache_dir=cache_dir,
         offline=offline,
         refresh=refresh,
         timeout=timeout,

@@ -96,7 +96,7 @@ def test_every_group_feed_is_a_meetup_feed_naming_its_group():
     for spec in groups:
         urlname = spec.source.removeprefix("https://www.meetup.com/").split("/")[0]
         assert spec.source == f"https://www.meetup.com/{urlname}/events/ical/"
-        assert spec.group_url == f"https://www.meetup.com/{urlname}/"
+        assert spec.group_url == f"https://www.meetup.com/{urlname}/events/"
         known = registry.by_link(spec.group_url)
         assert spec.group == (known.name if known else None), spec.name
     assert len({spec.name for spec in groups}) == len(groups)
@@ -160,7 +160,7 @@ def test_the_tool_reads_only_the_files_it_is_given(tmp_path):
     assert (berlin.group, berlin.rust_only) == ("Rust Berlin", False)
     assert (other.group, other.group_url, other.rust_only) == (
         None,
-        "https://www.meetup.com/some-tech-group/",
+        "https://www.meetup.com/some-tech-group/events/",
         True,
     )
 

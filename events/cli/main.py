@@ -433,6 +433,12 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         parser.error("--dry-run and --diff exclude each other")
     if getattr(args, "archive", None) and getattr(args, "no_archive", False):
         parser.error("--archive and --no-archive exclude each other")
+    start = getattr(args, "start", None)
+    if start is not None:  # a window the calendar cannot hold is a usage error (issue 12 §2)
+        from events.rules.dates import window_error
+
+        if problem := window_error(start, getattr(args, "weeks", 4) or 4):
+            parser.error(f"argument --from: {start.isoformat()}: {problem}")
     return args
 
 

@@ -60,6 +60,8 @@ class HttpFailure(Exception):
     `retry` says whether trying again may help: `transient` (429, 5xx, a connection reset),
     `timeout` (no complete answer in time), or `no` (a name that does not resolve, a refused
     connection, a 4xx, a limit). `status` is the HTTP status when the server answered one.
+    `unreachable` marks a host that cannot be reached at all (its name does not resolve, it
+    refuses connections): the run asks it nothing more.
     """
 
     def __init__(
@@ -70,8 +72,10 @@ class HttpFailure(Exception):
         retry_after: float | None = None,
         status: int | None = None,
         final_url: str | None = None,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(message)
+        self.unreachable = unreachable
         self.retry = retry
         self.retry_after = retry_after
         self.status = status
@@ -141,6 +145,7 @@ class Client:
         self._ends: float | None = None
         self._client: httpx.AsyncClient | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._unreachable: dict[str, HttpFailure] = {}
         self._total: asyncio.Semaphore | None = None
 
     async def __aenter__(self) -> Client:
@@ -192,9 +197,15 @@ class Client:
         except TimeoutError:
             raise HttpFailure(self._deadline_words()) from None
         try:
+            if (known := self._unreachable.get(key)) is not None:
+                raise HttpFailure(str(known), unreachable=True)  # said once, not waited for again
             return await self._with_retries(
                 url, headers or {}, max_bytes, max_redirects, retries, on_state
             )
+        except HttpFailure as err:
+            if err.unreachable:
+                self._unreachable.setdefault(key, err)
+            raise
         finally:
             self._total.release()
             host.release()
@@ -565,9 +576,11 @@ def failure_of(exc: BaseException, url: str, timeout: float) -> HttpFailure:
         causes = list(_causes(exc))
         host = urlsplit(url).hostname or url
         if any(isinstance(c, OSError) and _is_dns(c) for c in causes):
-            return HttpFailure(f"cannot connect (the name {host} does not resolve)")
+            return HttpFailure(
+                f"cannot connect (the name {host} does not resolve)", unreachable=True
+            )
         if any(isinstance(c, ConnectionRefusedError) for c in causes):
-            return HttpFailure("cannot connect (connection refused)")
+            return HttpFailure("cannot connect (connection refused)", unreachable=True)
         verify = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
         if verify is not None:
             why = getattr(verify, "verify_message", "") or one_line(verify)

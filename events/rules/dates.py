@@ -14,6 +14,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from events.model import Mode, Place
 
+#: Room a window needs inside the calendar's years 1 to 9999: occurrences are expanded a few days
+#: beyond it, and local dates shift across zones.
+WINDOW_ROOM = timedelta(days=31)
+EARLIEST_DAY = date.min + WINDOW_ROOM
+LATEST_DAY = date.max - WINDOW_ROOM
+
+
+def window_error(start: date, weeks: int) -> str | None:
+    """Why a window of `weeks` weeks from `start` cannot be read (it would run off the
+    calendar), or None when it can."""
+    if start < EARLIEST_DAY:
+        return f"too early: the first day that can be read is {EARLIEST_DAY.isoformat()}"
+    if start > LATEST_DAY:
+        return f"too late: the last day that can be read is {LATEST_DAY.isoformat()}"
+    if (LATEST_DAY - start).days < 7 * weeks:
+        return (
+            f"a window of {weeks} week{'s' if weeks != 1 else ''} would end after "
+            f"{LATEST_DAY.isoformat()}, the last day that can be read"
+        )
+    return None
+
 
 def next_issue_date(today: date | None = None) -> date:
     """TWIR comes out on Wednesdays: the next Wednesday on or after `today`."""

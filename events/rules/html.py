@@ -76,11 +76,36 @@ def read_description(raw: str) -> Description:
     """The text and anchors of a DESCRIPTION, HTML or plain (a series repeats its description
     on every occurrence, hence the cache)."""
     if not _LOOKS_LIKE_HTML.search(raw):
-        return Description(unescape(raw))
+        return _plain(unescape(raw))
     reader = _Reader()
     reader.feed(_LONE_AMPERSAND.sub("&amp;", raw))
     reader.close()
     return reader.result()
+
+
+#: A Markdown link pasted into a plain-text description (`[RSVP](https://…)`).
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]\n]{0,200})\]\((https?://[^\s()<>]+)\)", re.IGNORECASE)
+
+
+def _plain(text: str) -> Description:
+    """Plain text, its Markdown links read as anchors: their text stays, their target is
+    the anchor's (people paste descriptions written for GitHub or Discord)."""
+    if "](" not in text:
+        return Description(text)
+    pieces: list[str] = []
+    anchors: list[Anchor] = []
+    length = last = 0
+    for m in _MARKDOWN_LINK.finditer(text):
+        before = text[last : m.start()]
+        pieces.append(before)
+        length += len(before)
+        label = m.group(1)
+        anchors.append(Anchor(m.group(2), label.strip(), length, length + len(label)))
+        pieces.append(label)
+        length += len(label)
+        last = m.end()
+    pieces.append(text[last:])
+    return Description("".join(pieces), tuple(anchors))
 
 
 class _Reader(HTMLParser):

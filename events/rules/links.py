@@ -121,7 +121,7 @@ def safe_url(url: str | None) -> str | None:
     if not is_http(url):
         return None
     assert url is not None
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]")
+    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]", errors="replace")  # lone surrogates
 
 
 def unwrap(url: str) -> str:
@@ -417,12 +417,17 @@ def is_cohost_link(link: Link) -> bool:
     return is_labelled_group_link(link) and bool(_COHOST.search(link.label))
 
 
+_MARKUP = re.compile(r"[\[\]()<>*`|\\]")
+
+
 def label_name(link: Link) -> str | None:
-    """The group name in `Hosted by <name>: <url>`, or the anchor text of such a link."""
+    """The group name in `Hosted by <name>: <url>`, or the anchor text of such a link; never
+    a piece of markup (`[Evil](` of a Markdown link typed around an address)."""
     if link.anchor and not is_http(link.anchor) and not link.anchor.startswith("www."):
-        return link.anchor.strip() or None
-    matches = list(_LABEL.finditer(link.label))
-    if not matches:
-        return None
-    name = link.label[matches[-1].end() :].strip(" :-–—\t")
-    return name or None
+        name = link.anchor.strip()
+    else:
+        matches = list(_LABEL.finditer(link.label))
+        if not matches:
+            return None
+        name = link.label[matches[-1].end() :].strip(" :-–—\t")
+    return name if name and not _MARKUP.search(name) else None

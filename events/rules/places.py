@@ -29,6 +29,7 @@ from events.rules.gazetteer import (
     state_codes,
     timezone_for,
 )
+from events.rules.text import clean_text, markdown_text
 from events.rules.wording import published_mode, read_location_words
 
 # -- reading a LOCATION ---------------------------------------------------------------------
@@ -178,9 +179,33 @@ def _with_state(country: str, rest: tuple[_Part, ...], named: str) -> _Reading:
     return _Reading(country, None, rest, named)
 
 
+#: Characters no city name holds: Markdown and HTML typed into a LOCATION (`[Evil](/phish)`,
+#: `<b>Kampala</b>`) are never taken for a place.
+_MARKUP = re.compile(r"[\[\]<>|*`\\]")
+
+
+def is_city_name(text: str) -> bool:
+    """A city's name is a printable line with a letter in it, with no markup: no `[`, `]`,
+    `<`, `>`, `|`, `*`, backtick or backslash, and nothing else the block would have to
+    escape (`&amp;`, `_x_`) or clean (controls, invisible characters)."""
+    if _MARKUP.search(text) or not text or not any(c.isalpha() for c in text):
+        return False
+    if not (text[0].isalpha() or text[0] in "'’") or not (text[-1].isalnum() or text[-1] in ").'’"):
+        return False  # `( Berlin`, `Berlin,`: a piece of an address, not a name
+    if "," in text or ";" in text or text.count("(") != text.count(")"):
+        return False
+    return clean_text(text) == text and markdown_text(text) == text
+
+
 def _plausible_city(text: str) -> bool:
-    """Could this part, unknown to the gazetteer, be a city? Not a street, venue, code or region."""
-    if _STREET.search(text) or len(text.split()) > 4 or not any(c.isalpha() for c in text):
+    """Could this part, unknown to the gazetteer, be a city? Not a street, venue, code or region,
+    and no markup."""
+    if (
+        not is_city_name(text)
+        or _STREET.search(text)
+        or len(text.split()) > 4
+        or not any(c.isalpha() for c in text)
+    ):
         return False
     if re.fullmatch(r"[A-Z]{2,3}", text):
         return False
@@ -232,7 +257,8 @@ def _resolve(reading: _Reading) -> _Found | None:
         positional = part.postcode or (i == 0 and reading.after_state and not reading.inline_city)
         candidates.append((part.text, positional))
     for i, (text, positional) in enumerate(candidates):
-        shown, found = match_city(text, country, state)
+        # `[Evil](/phish)`, `` `Berlin ``: markup is never a city (its tail may hold one)
+        shown, found = match_city(text, country, state) if is_city_name(text) else (text, ())
         if found:
             text = shown
             # `Ciudad de México, CDMX`: of two neighbours naming one city, the fuller name
@@ -319,11 +345,14 @@ def explain_location(text: str) -> tuple[Place | None, str | None]:
     cleaned = words.place
     bracketed = re.compile(r"\(([^()]*,[^()]*)\)")
     if not bracketed.search(cleaned):
-        return _explain(cleaned)
-    # `Venue (2 Harrison St, San Francisco, CA)` or `Berlin, DE (2nd floor, room 5)`
-    place, reason = _explain(bracketed.sub(" ", cleaned))
-    if place is None:
-        place, reason = _explain(bracketed.sub(lambda m: f", {m.group(1)},", cleaned))
+        place, reason = _explain(cleaned)
+    else:
+        # `Venue (2 Harrison St, San Francisco, CA)` or `Berlin, DE (2nd floor, room 5)`
+        place, reason = _explain(bracketed.sub(" ", cleaned))
+        if place is None:
+            place, reason = _explain(bracketed.sub(lambda m: f", {m.group(1)},", cleaned))
+    if place is not None and not is_city_name(place.city):
+        return None, f"no city I can recognise ({place.city!r} holds markup)"
     return place, reason
 
 
@@ -375,11 +404,12 @@ def display(place: Place) -> str:
 
 def location_column(mode: Mode, place: Place | None) -> str:
     """The location column of a listing: the place in person, `Hybrid (place)`, `Virtual
-    (home)`, or bare `Virtual` for an online event of a group without a home."""
+    (home)`, or bare `Virtual` for an online event of a group without a home (and for a hybrid
+    one whose venue nobody could read: §3 has no bare `Hybrid`)."""
     if mode == "in-person":
         return display(place) if place else "Virtual"
     word = "Hybrid" if mode == "hybrid" else "Virtual"
-    return f"{word} ({display(place)})" if place else word
+    return f"{word} ({display(place)})" if place else "Virtual"  # no bare `Hybrid` in §3
 
 
 _STATE_COUNTRY = re.compile(r"^([A-Z]{2,3})\s+([A-Z]{2})$")
@@ -406,7 +436,7 @@ def parse_display(text: str, *, lenient: bool = False) -> Place | None:
         return None
     country = country_code(last)
     city = parts[0]
-    if country is None or (not lenient and re.search(r"\d", city)):
+    if country is None or not is_city_name(city) or (not lenient and re.search(r"\d", city)):
         return None
     state = None
     if state_part is not None:

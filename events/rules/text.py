@@ -4,7 +4,8 @@ Only what would break the line is neutralised").
 The block is published on the web and mailed: whatever a feed or page holds, a listing must
 render (CommonMark) to its own two links and nothing else, and a warning on a terminal must not
 carry its escape sequences. Text is kept as written wherever that is safe (`Rust <> JS`,
-`` `nom` ``, balanced `[…]`, emoji with their joiners), and escaped where it would not be.
+`` `nom` ``, balanced `[…]`, `*emphasis*` between words, emoji with their joiners), and escaped
+where it would not be.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: Bidirectional controls: they reorder what a reader sees.
-_BIDI = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], None
+#: Invisible format characters (Unicode category Cf: bidirectional controls, zero-width
+#: spaces and joiners, soft hyphen, tags…) and the fillers that render as nothing. Bidi controls
+#: reorder what a reader sees; the others hide text. The zero-width joiner survives only inside
+#: an emoji sequence (🏳️‍🌈) and tags only inside a flag's tag sequence (🏴󠁧󠁢󠁳󠁣󠁴󠁿), as TWIR publishes them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164"
+    "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001]"
 )
-#: Zero-width characters; the joiner only survives inside an emoji sequence (🏳️‍🌈).
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff\u180e]")
 _JOINER = re.compile("\u200d")
+_TAGS = re.compile("[\U000e0020-\U000e007f]+")
+_BLACK_FLAG = "\U0001f3f4"
 _SPACES = re.compile(r"\s+")
 #: C0 and C1 controls, line and paragraph separators: each becomes a space.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
-#: `<` that CommonMark could read as the start of HTML or of an autolink.
-_MARKUP_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
-_BACKTICKS = re.compile(r"`+")
 
 
 def _emoji_joiner(match: re.Match[str]) -> str:
@@ -34,6 +38,15 @@ def _emoji_joiner(match: re.Match[str]) -> str:
     after = text[at + 1] if at + 1 < len(text) else ""
     if before and after and _pictographic(before) and _pictographic(after):
         return match.group(0)
+    return ""
+
+
+def _flag_tags(match: re.Match[str]) -> str:
+    """Tags stay only as a flag's subdivision code: 🏴 then tag letters, then CANCEL TAG."""
+    at = match.start()
+    tags = match.group(0)
+    if at and match.string[at - 1] == _BLACK_FLAG and tags.endswith("\U000e007f"):
+        return tags
     return ""
 
 
@@ -46,26 +59,64 @@ def _pictographic(char: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """One line of printable text: controls become spaces, bidirectional overrides and
-    zero-width characters go, spaces fold."""
-    text = _SURROGATES.sub("", _CONTROLS.sub(" ", text.translate(_BIDI)))
-    text = _ZERO_WIDTH.sub("", text)
+    """One line of printable text: controls become spaces, bidirectional controls, zero-width
+    and other invisible characters go, spaces fold."""
+    text = _SURROGATES.sub("", _CONTROLS.sub(" ", text))
+    text = _INVISIBLE.sub("", text)
     if "\u200d" in text:
         text = _JOINER.sub(_emoji_joiner, text)
+    if _TAGS.search(text):
+        text = _TAGS.sub(_flag_tags, text)
     return _SPACES.sub(" ", text).strip()
 
 
+# -- Markdown ---------------------------------------------------------------------------------
+
+_BACKTICKS = re.compile(r"`+")
+#: What a `<` may open in CommonMark: an HTML tag, comment or declaration, a URI autolink
+#: (a scheme begins with a letter) or an e-mail autolink (`<1@example.org>`).
+_MARKUP_OPEN = re.compile(r"<(?:[A-Za-z/!?]|[^\s<>]*@[^\s<>]*>)")
+#: `&amp;`, `&#27;`, `&#x1F;`: an entity would render as another character than typed.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)")
+#: What may follow the `*` closing a `*word*` kept as emphasis.
+_AFTER_EMPHASIS = frozenset(".,;:!?)'\"")
+_NOT_IN_EMPHASIS = frozenset("*[]`\\<&")
+
+
 def markdown_text(text: str) -> str:
-    """`clean_text`, then escaped so that it renders as itself inside a link text or a line
-    of the block: backslashes first, then `**`, `<` that would open HTML or an autolink, `](`
-    that would open a link or an image, unbalanced brackets, and backticks that would open a
-    code span beyond the text."""
-    text = clean_text(text).replace("\\", "\\\\").replace("**", r"\*\*")
-    text = _MARKUP_OPEN.sub(r"\\<", text)
+    """`clean_text`, then escaped so that it renders as itself and nothing more inside a link
+    text or a line of the block, whatever surrounds it (the title sits between `**` and `**`).
+
+    Code spans that close within the text are kept verbatim (their content is literal). Outside
+    them: backslashes first; every `*` but those of a `*word*` between spaces (so that `**` and a
+    stray `*` cannot open or close emphasis beyond the text), and every `_` but those inside a
+    word (`steady_state`); a `<` that would open HTML or an
+    autolink; an `&` that would read as an entity; backticks that open no code span; unbalanced
+    brackets, and `(` right after `]` (`[x](y)` typed into a title stays text, not a link).
+    """
+    text = clean_text(text)
+    spans = _code_spans(text)
+    kept_stars = _emphasis_stars(text, spans)
     out: list[str] = []
     open_at: list[int] = []
-    for ch in text:
-        if ch == "[":
+    at = 0
+    while at < len(text):
+        if at in spans:
+            out.append(text[at : spans[at]])
+            at = spans[at]
+            continue
+        ch = text[at]
+        if ch in "\\`":
+            ch = "\\" + ch
+        elif ch == "*":
+            ch = ch if at in kept_stars else r"\*"
+        elif ch == "_" and not _inside_word(text, at):
+            ch = r"\_"
+        elif ch == "<":
+            ch = r"\<" if _MARKUP_OPEN.match(text, at) else ch
+        elif ch == "&":
+            ch = r"\&" if _ENTITY.match(text, at) else ch
+        elif ch == "[":
             open_at.append(len(out))
         elif ch == "]":
             if open_at:
@@ -73,21 +124,68 @@ def markdown_text(text: str) -> str:
             else:
                 ch = r"\]"
         elif ch == "(" and out and out[-1] == "]":
-            ch = r"\("  # `[x](y)` typed into a title is text, not a link
+            ch = r"\("
         out.append(ch)
+        at += 1
     for i in open_at:
         out[i] = r"\["
-    return _balanced_backticks("".join(out))
+    return "".join(out)
 
 
-def _balanced_backticks(text: str) -> str:
-    """`text` as is when each run of backticks closes within it (a code span of its own),
-    else with every backtick escaped, so that none pairs with one outside it."""
-    runs = [m.group(0) for m in _BACKTICKS.finditer(text)]
+def _inside_word(text: str, at: int) -> bool:
+    """Between two letters or digits (`steady_state`), where `_` opens and closes nothing."""
+    return 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
+
+
+def _code_spans(text: str) -> dict[int, int]:
+    """Where each code span of `text` starts and ends, as CommonMark reads them: a backtick run
+    opens one if a later run of the same length closes it. A span holding what could open HTML
+    or an autolink is not kept (in CommonMark those bind tighter than a code span)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    spans: dict[int, int] = {}
     index = 0
     while index < len(runs):
-        closing = next((j for j in range(index + 1, len(runs)) if runs[j] == runs[index]), None)
-        if closing is None:
-            return text.replace("`", "\\`")
+        start, end = runs[index]
+        closing = next(
+            (j for j in range(index + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start),
+            None,
+        )
+        if closing is None or _MARKUP_OPEN.search(text, end, runs[closing][0]):
+            index += 1
+            continue
+        spans[start] = runs[closing][1]
         index = closing + 1
-    return text
+    return spans
+
+
+def _emphasis_stars(text: str, spans: dict[int, int]) -> set[int]:
+    """The `*` of `*word …*` pairs that can only pair with each other: a single `*` after a
+    space and before a letter or digit, closed by a single `*` after a letter or digit and
+    before a space or a closing punctuation, with nothing between that could start markup."""
+    covered = {i for start, end in spans.items() for i in range(start, end)}
+    kept: set[int] = set()
+    opener: int | None = None
+    for at, ch in enumerate(text):
+        if at in covered:
+            opener = None
+            continue
+        if opener is not None and ch in _NOT_IN_EMPHASIS and ch != "*":
+            opener = None
+            continue
+        if ch != "*" or not 0 < at < len(text) - 1:
+            if ch == "*":
+                opener = None
+            continue
+        before, after = text[at - 1], text[at + 1]
+        if (
+            opener is not None
+            and before.isalnum()
+            and (after.isspace() or after in _AFTER_EMPHASIS)
+        ):
+            kept.update((opener, at))
+            opener = None
+        elif before.isspace() and after.isalnum():
+            opener = at
+        else:
+            opener = None
+    return kept

@@ -12,6 +12,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from events import arguments
 from events.model import Agenda, Event, Group, PageFacts, Place
 from events.rules import block
 from events.rules.links import safe_url
@@ -22,6 +23,8 @@ from events.rules.text import clean_text
 def to_markdown(agenda: Agenda, *, header: bool = True) -> str:
     """The block exactly as TWIR publishes it; without `header`, the listings alone, which is
     what a TWIR draft's `$twir_events_list` takes (the template has its own header line)."""
+    arguments.agenda("to_markdown", agenda)
+    arguments.flag("to_markdown", "header", header)
     parts = [block.header(agenda.window.start, agenda.window.end), "\n"] if header else []
     for section in agenda.sections:
         parts.append(f"### {section.name}\n")
@@ -34,16 +37,16 @@ def _place(place: Place | None) -> dict[str, Any] | None:
     if place is None:
         return None
     return {
-        "city": clean_text(place.city),
+        "city": place.city,
         "state": place.state,
         "country": place.country,
-        "display": clean_text(display(place)),
+        "display": display(place),
         "timezone": place.timezone,
     }
 
 
 def _group(group: Group) -> dict[str, Any]:
-    return {"name": clean_text(group.name), "url": safe_url(group.url)}
+    return {"name": group.name, "url": safe_url(group.url)}
 
 
 def _moment(value: datetime | date | None) -> str | None:
@@ -55,42 +58,60 @@ def _page(page: PageFacts | None) -> dict[str, Any] | None:
         return None
     return {
         "url": safe_url(page.url),
-        "name": clean_text(page.name) if page.name else None,
+        "name": page.name or None,
         "start": _moment(page.start),
         "end": _moment(page.end),
         "status": page.status,
         "mode": page.mode,
         "place": _place(page.place),
-        "address": clean_text(page.address) if page.address else None,
+        "address": page.address or None,
         "online_url": safe_url(page.online_url),
         "organizers": [_group(g) for g in page.organizers],
     }
 
 
+def _inert(value: Any) -> Any:
+    """Every string of a JSON value through `clean_text` (links have passed `safe_url`): what
+    a feed, a page or a server wrote cannot carry controls or invisible characters out."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _inert(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    return value
+
+
 def event_json(event: Event) -> dict[str, Any]:
     """One event as a plain JSON object (see events/data/event.schema.json)."""
+    return _inert(_event_fields(event))
+
+
+def _event_fields(event: Event) -> dict[str, Any]:
     return {
-        "uid": clean_text(event.uid),
+        "uid": event.uid,
         "date": event.date.isoformat(),
         "end_date": event.end_date.isoformat(),
         "start": event.start.isoformat(),
-        "title": clean_text(event.title),
+        "title": event.title,
         "url": safe_url(event.url),
         "group": _group(event.group) if event.group else None,
         "groups": [_group(g) for g in event.groups],
         "mode": event.mode,
         "place": _place(event.place),
-        "location": clean_text(event.location),
+        "location": event.location,
         "sections": list(block.sections_of(event)),
-        "calendar": clean_text(event.feed),
-        "sources": [clean_text(s) for s in event.sources or (event.feed,)],
+        "calendar": event.feed,
+        "sources": list(event.sources or (event.feed,)),
         "page": _page(event.page),
         "changed": list(event.changed),
-        "warnings": [clean_text(p.message) for p in event.problems],
+        "warnings": [p.message for p in event.problems],
     }
 
 
 def to_data(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as plain JSON values (see events/data/event.schema.json)."""
+    arguments.agenda("to_data", agenda)
     return {
         "window": {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()},
         "events": [event_json(e) for e in agenda.events],
@@ -100,6 +121,7 @@ def to_data(agenda: Agenda) -> dict[str, Any]:
 def to_json(agenda: Agenda) -> str:
     """The agenda as a JSON document, UTF-8 text: one event a line, so that it diffs well, and
     written by json's C encoder (an indented dump would be several times slower)."""
+    arguments.agenda("to_json", agenda)
     data = to_data(agenda)
     window = json.dumps(data["window"], ensure_ascii=False)
     if not data["events"]:

@@ -76,6 +76,9 @@ def select(events: Iterable[Event], window: Window) -> Selection:
             )
             where = ", ".join(_copy(e) for e in copies)
             problems.append(_note(event, kind, f"{len(copies)} copies listed once ({where})"))
+            # issue 14 §3 (hostile branch): each copy left out is named by its own UID too
+            left_out = [c for c in copies if (c.feed, c.uid) != (event.feed, event.uid)]
+            problems += [_note(c, kind, f"listed once with {event.uid}") for c in left_out]
     return Selection(tuple(merged), tuple(problems))
 
 

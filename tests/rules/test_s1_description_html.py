@@ -35,3 +35,11 @@ def test_plain_text_stays_plain() -> None:
 def test_many_unclosed_anchors_are_read_in_linear_time() -> None:
     doc = read_description('<a href="https://x.example/">x ' * 40_000)
     assert len(doc.anchors) == 40_000
+
+
+def test_markdown_links_in_plain_text_read_as_anchors() -> None:
+    doc = read_description("RSVP at [our page](https://lu.ma/abc) please\nbye")
+    assert doc.text == "RSVP at our page please\nbye"
+    assert [(a.href, a.text, doc.text[a.start : a.end]) for a in doc.anchors] == [
+        ("https://lu.ma/abc", "our page", "our page")
+    ]
