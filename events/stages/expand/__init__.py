@@ -32,6 +32,7 @@ costs about a tenth of a second that `twir-events --help`, and most feeds, need 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -302,7 +303,9 @@ class FullPass:
         self.failure: model.Problem | None = None
         self.problems: list[model.Problem] = []
         try:
-            calendar = icalendar.Calendar.from_ical(body)
+            with warnings.catch_warnings():  # its guesses (a vendor's TZID) are not the user's
+                warnings.simplefilter("ignore")
+                calendar = icalendar.Calendar.from_ical(body)
         except Exception as error:  # icalendar raises ValueError and friends on non-calendars
             self.failure = _failed(spec, f"not an iCalendar feed: {_short(error)}")
             return
