@@ -1,22 +1,29 @@
 """Work on the second core: run a function over several inputs in forked processes.
 
-A decade of calendar history cut down to the window still leaves hundreds of entries for
-icalendar and recurring-ical-events to parse and expand; on a machine with two cores, two
-processes do it in about half the time. Forking (not spawning) keeps everything already
-imported and loaded, so a worker costs a few milliseconds. Results come back pickled; a worker
-that fails in any way leaves its input to the calling process, so the answer never depends on
-whether a second process was available.
+A decade of calendar history cut down to the window still leaves hundreds of entries to read,
+expand and understand; on a machine with two cores, two processes do it in about half the
+time. Forking (not spawning) keeps everything already imported and loaded, so a worker costs a
+few milliseconds. Results come back pickled; a worker that fails in any way leaves its input
+to the calling process, so the answer never depends on whether a second process was available.
+
+A worker never outlives the process that forked it (issue 12 §4): on Linux the kernel kills it
+when its parent dies (PR_SET_PDEATHSIG); everywhere, a thread of the worker waits on a pipe
+whose other end only the parent holds, and ends the worker when that end closes.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def usable_cores(limit: int = 2) -> int:
@@ -33,18 +40,22 @@ def run(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
         return [function(item) for item in inputs]
     children = [_start(function, item) for item in inputs[1:]]
     results = [function(inputs[0])]
-    for (pid, read_end), item in zip(children, inputs[1:], strict=True):
-        results.append(_collect(pid, read_end, function, item))
+    for (pid, read_end, lifeline), item in zip(children, inputs[1:], strict=True):
+        results.append(_collect(pid, read_end, lifeline, function, item))
     return results
 
 
-def _start(function: Callable[[In], Out], item: In) -> tuple[int, int]:
+def _start(function: Callable[[In], Out], item: In) -> tuple[int, int, int]:
     read_end, write_end = os.pipe()
+    alive_read, alive_write = os.pipe()  # the parent holds the write end while it lives
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running anything else
         status = 1
         try:
             os.close(read_end)
+            os.close(alive_write)
+            _die_with(parent, alive_read)
             data = pickle.dumps(function(item), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as out:
                 out.write(data)
@@ -52,13 +63,42 @@ def _start(function: Callable[[In], Out], item: In) -> tuple[int, int]:
         finally:
             os._exit(status)
     os.close(write_end)
-    return pid, read_end
+    os.close(alive_read)
+    return pid, read_end, alive_write
 
 
-def _collect(pid: int, read_end: int, function: Callable[[In], Out], item: In) -> Out:
-    with os.fdopen(read_end, "rb") as incoming:
-        data = incoming.read()
-    _, status = os.waitpid(pid, 0)
+def _die_with(parent: int, lifeline: int) -> None:
+    """End this (forked) process as soon as `parent` is gone."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the lifeline below does it
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        try:
+            while os.read(lifeline, 1):
+                pass
+        except OSError:
+            pass
+        os._exit(1)  # the parent's end closed: it is gone
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _collect(
+    pid: int, read_end: int, lifeline: int, function: Callable[[In], Out], item: In
+) -> Out:
+    try:
+        with os.fdopen(read_end, "rb") as incoming:
+            data = incoming.read()
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(lifeline)
     if status == 0:
         try:
             return pickle.loads(data)

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from events.config import load_config, spec_for
-from events.model import Agenda, Event, FeedData, FeedSpec, Problem, ProblemKind, Window
+from events.model import (
+    Agenda,
+    Event,
+    FeedData,
+    FeedSpec,
+    Occurrence,
+    Problem,
+    ProblemKind,
+    Window,
+)
 from events.rules.dates import next_issue_date
 
 if TYPE_CHECKING:
@@ -228,8 +237,9 @@ def _read_several(
 def _read_feed(
     feed: FeedData, window: Window, registry: object
 ) -> tuple[tuple[Problem, ...], list[Event | Problem]]:
-    """Expand and understand one feed; a large one on both cores, each process reading the
-    whole feed but parsing, expanding and understanding only its share of the entries.
+    """Expand and understand one feed; a large one on both cores: each process scans its part
+    of the bytes, then, once the parts' entries are put together, expands and understands its
+    share of the entries that may reach the window.
 
     Returns the problems of the expansion and, for each occurrence in order, the Event or the
     Problem of an entry that could not be understood.
@@ -237,9 +247,15 @@ def _read_feed(
     from functools import partial
 
     from events import parallel
+    from events.stages.expand import plan, scan_part
 
     shares = parallel.usable_cores() if len(feed.body) >= PARALLEL_MIN_BYTES else 1
-    work = partial(_expand_and_understand, feed, window=window, shares=shares, registry=registry)
+    scans = parallel.run(partial(scan_part, feed, window, parts=shares), range(shares))
+    planned = plan(feed, window, scans, shares)
+    if shares > 1:  # imported once, here, rather than in each process
+        import events.stages.expand.fast
+        import events.stages.understand  # noqa: F401
+    work = partial(_expand_and_understand, feed, planned=planned, registry=registry)
     done = parallel.run(work, range(shares))
     problems = tuple(dict.fromkeys(p for share_problems, _ in done for p in share_problems))
     results = sorted((pair for _, pairs in done for pair in pairs), key=lambda pair: pair[0])
@@ -247,28 +263,74 @@ def _read_feed(
 
 
 def _expand_and_understand(
-    feed: FeedData, share: int, window: Window, shares: int, registry: object
+    feed: FeedData, share: int, planned: object, registry: object
 ) -> tuple[tuple[Problem, ...], list[tuple[tuple[datetime, str], Event | Problem]]]:
     """One share of a feed read through the expand and understand stages: its problems, and
-    each occurrence's Event (or Problem) with the key that orders occurrences."""
-    from events.stages.expand import expand_share, order_key
+    each occurrence's Event (or Problem) with the key that orders occurrences.
+
+    The occurrences of one entry differ only in when they happen: the entry is understood
+    once and its other occurrences are dated where it happens (`_redated`)."""
+    from events.stages.expand import expand_planned, order_key
     from events.stages.understand import understand
 
-    expansion = expand_share(feed, window, share, shares)
+    expansion = expand_planned(feed, planned, share)  # type: ignore[arg-type]
     results: list[tuple[tuple[datetime, str], Event | Problem]] = []
+    understood: dict[tuple[object, ...], tuple[Occurrence, Event | Problem]] = {}
     for occ in expansion.occurrences:
-        try:
-            result: Event | Problem = understand(occ, registry)  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001 - one entry never drops the others
-            result = Problem(
-                ProblemKind.UNREADABLE_ENTRY,
-                feed.spec.name,
-                f"could not be understood: {exc!r}",
-                occ.uid,
-                occ.summary,
-            )
+        key = _entry_of(occ)
+        first = understood.get(key)
+        result: Event | Problem | None = None if first is None else _redated(*first, occ)
+        if result is None:
+            try:
+                result = understand(occ, registry)  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001 - one entry never drops the others
+                result = Problem(
+                    ProblemKind.UNREADABLE_ENTRY,
+                    feed.spec.name,
+                    f"could not be understood: {exc!r}",
+                    occ.uid,
+                    occ.summary,
+                )
+            if first is None:
+                understood[key] = (occ, result)
         results.append((order_key(occ), result))
     return expansion.problems, results
+
+
+def _entry_of(occ: Occurrence) -> tuple[object, ...]:
+    """What an occurrence says apart from when it starts and ends (and the kind of time)."""
+    return (
+        replace(occ, start=date.min, end=None),
+        type(occ.start),
+        getattr(occ.start, "tzinfo", None),
+        type(occ.end),
+        getattr(occ.end, "tzinfo", None),
+    )
+
+
+def _redated(first: Occurrence, event: Event | Problem, occ: Occurrence) -> Event | None:
+    """`event`, understood from `first`, for another occurrence of the same entry: dated
+    where that one happens, as `understand` dates it (rules.dates.local_days, with what the
+    entry was understood to be). None when that cannot be told for certain: `understand`
+    then reads the occurrence itself."""
+    from events.rules.dates import local_days
+
+    if not isinstance(event, Event):
+        return None
+    where = {
+        "mode": event.mode,
+        "place": event.place,
+        "home": event.groups[0].home if event.groups else None,
+        "tzid": occ.tzid,
+        "calendar_tz": occ.calendar_tz,
+    }
+    before = local_days(first.start, first.end, **where)  # type: ignore[arg-type]
+    if (before.start, before.first, before.last) != (event.start, event.date, event.end_date):
+        return None  # understand dates it otherwise than assumed here
+    when = local_days(occ.start, occ.end, **where)  # type: ignore[arg-type]
+    if when.zone_guessed != before.zone_guessed:
+        return None  # its problems would differ
+    return replace(event, start=when.start, date=when.first, end_date=when.last)
 
 
 def upcoming(

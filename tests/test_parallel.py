@@ -54,3 +54,52 @@ def test_a_worker_that_fails_leaves_its_input_to_the_caller():
 
     parent = os.getpid()
     assert parallel.run(flaky, [10, 20]) == [11, 21]
+
+
+CHILD_OUTLIVES = """
+import os, sys, time
+from events import parallel
+if sys.argv[2] == "lifeline-only":
+    parallel._PR_SET_PDEATHSIG = -1  # an option prctl refuses: only the pipe is left
+def work(n):
+    if n == 1:
+        with open(sys.argv[1], "w") as out:
+            out.write(str(os.getpid()))
+    time.sleep(120)
+    return n
+parallel.run(work, [0, 1])
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+    return state in ("Z", "X")  # a zombie has ended
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to watch a process")
+@pytest.mark.parametrize("how", ["pdeathsig", "lifeline-only"])
+def test_a_worker_dies_with_its_parent(tmp_path: Path, how: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", CHILD_OUTLIVES, str(marker), how])
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        child = int(marker.read_text())
+        assert not _gone(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while not _gone(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(child)
+    finally:
+        parent.kill()

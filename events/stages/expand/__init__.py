@@ -1,10 +1,22 @@
 """Parse a feed and expand its events into the occurrences near the window.
 
-The feed is parsed with icalendar and expanded with recurring-ical-events. A UID group (a
-master and its overrides) with a broken timing property, or one recurring-ical-events refuses,
-becomes a Problem naming it; the other groups are expanded all the same. First, by default,
-events.prefilter sets aside on the raw bytes what cannot reach the window (issue 5: a decade of
-Google history costs what the window holds, not what the feed holds).
+Three steps, so that a feed costs what its window holds (issue 5, issue 10):
+
+1. `scan` (events.stages.expand.prefilter) reads the raw bytes, part by part, for when each
+   VEVENT can happen; `plan` keeps the UID groups (a master and its overrides) that may reach
+   the window and deals them into shares, one per process.
+2. `expand_planned` reads each kept group's lines itself (`lines`) and expands it the way
+   recurring-ical-events does (`series`), from near the window (`recurrence`).
+3. A group this reader does not read exactly (a TZID that is not an IANA zone, RDATE, RANGE,
+   a broken value, …) is parsed by icalendar and expanded by recurring-ical-events, as the
+   whole feed would be (`expand_body`, also the reference the differential tests hold the
+   fast path to).
+
+What goes wrong costs only itself (issue 12 §2): a bad calendar property is a BAD_HEADER
+warning and the feed is read without it; a VEVENT without END:VEVENT, or one whose timing
+cannot be read, is an UNREADABLE_ENTRY naming it; a doubtful one (DTEND before DTSTART, UNTIL
+before DTSTART, two masters for one UID) a DOUBTFUL_ENTRY; a feed that is no Gregorian
+calendar a NOT_A_CALENDAR failure.
 
 X-WR-TIMEZONE *is* applied (x-wr-timezone, the Google quirk), for three reasons: it is what
 `recurring_ical_events.of()` itself does, so the occurrences are those of the plain reference
@@ -14,33 +26,28 @@ written with a TZID or in UTC, only the zone a UTC time is expressed in. The ven
 is still the understand stage's business. `Occurrence.tzid` stays the TZID written in the feed
 and `Occurrence.calendar_tz` carries the calendar's zone.
 
-icalendar and recurring-ical-events are imported inside the functions: importing them costs
-about a tenth of a second that `twir-events --help` must not pay.
+icalendar and recurring-ical-events are imported only when a group needs them: importing them
+costs about a tenth of a second that `twir-events --help`, and most feeds, need not pay.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from events import model
-from events.rules import google
+from events.stages.expand import prefilter
+from events.stages.expand.header import About, Header, calendar_id, calendar_zone, read_header
 
 #: Properties whose breakage makes it impossible to know when an event happens.
 TIMING_PROPERTIES = frozenset(
     {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 )
 
-
-@dataclass(frozen=True)
-class _About:
-    """What the calendar says of itself, carried on each of its occurrences."""
-
-    timezone: str | None
-    name: str | None
-    google_id: str | None
+#: A VEVENT longer than this is not read (no real entry comes near it): it is reported.
+MAX_ENTRY_BYTES = 1_000_000
 
 
 def _failed(spec: model.FeedSpec, message: str) -> model.Problem:
@@ -53,6 +60,19 @@ class Expansion:
 
     occurrences: tuple[model.Occurrence, ...]
     problems: tuple[model.Problem, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The kept UID groups of one feed, dealt into shares, and what was found on the way."""
+
+    start: datetime  # the half-open span expanded
+    stop: datetime
+    header: Header | None  # None: the bytes are left whole to icalendar (share 0)
+    shares: tuple[tuple[tuple[Any, ...], ...], ...]  # per share, groups of prefilter entries
+    outside: tuple[tuple[int, int], ...]
+    problems: tuple[model.Problem, ...]  # reported once, with share 0
+    broken: tuple[tuple[int, int], ...] = ()
 
 
 def query_span(window: model.Window, margin_days: int = 2) -> tuple[datetime, datetime]:
@@ -72,11 +92,62 @@ def expand(
     """Expand every occurrence of `feed` that overlaps the window widened by `margin_days`.
 
     With `fast`, entries that provably cannot reach the window are set aside on the raw bytes
-    (events.prefilter) before icalendar sees them; the result is the same either way.
+    and the rest read without icalendar where it can be read exactly; the result is the same
+    either way.
     """
     if not fast:
         return expand_body(feed.spec, feed.body, *query_span(window, margin_days))
-    return expand_share(feed, window, margin_days=margin_days)
+    scans = [scan_part(feed, window, 0, 1, margin_days=margin_days)]
+    return expand_planned(feed, plan(feed, window, scans, 1, margin_days=margin_days), 0)
+
+
+def scan_part(
+    feed: model.FeedData, window: model.Window, part: int, parts: int, *, margin_days: int = 2
+) -> prefilter.Scan:
+    """The first step for one of `parts` processes: read its part of the raw bytes."""
+    start, stop = query_span(window, margin_days)
+    spans = prefilter.parts(feed.body, parts)
+    low, high = spans[part] if part < len(spans) else (0, 0)
+    return prefilter.scan(feed.body, start.date(), stop.date(), low, high)
+
+
+def plan(
+    feed: model.FeedData,
+    window: model.Window,
+    scans: list[prefilter.Scan],
+    shares: int,
+    *,
+    margin_days: int = 2,
+) -> Plan:
+    """The second step, in one process: the kept groups of all parts, dealt into `shares`
+    of about the same size (whole groups, deterministically)."""
+    start, stop = query_span(window, margin_days)
+    spec, body = feed.spec, feed.body
+    choice = prefilter.choose(body, scans, start.date(), stop.date(), trimmed=False)
+    if choice is None:
+        return Plan(start, stop, None, ((),) * shares, (), ())
+    header = read_header(spec, body, choice.outside)
+    problems = [_unclosed(spec, body, begin, end) for begin, end in choice.broken]
+    if header is None:
+        return Plan(start, stop, None, ((),) * shares, (), tuple(problems), tuple(choice.broken))
+    problems[:0] = header.problems
+    loads = [0] * shares
+    dealt: list[list[tuple[Any, ...]]] = [[] for _ in range(shares)]
+    sized = sorted(
+        choice.groups, key=lambda group: (-sum(e.end - e.begin for e in group), group[0].begin)
+    )
+    for group in sized:
+        lightest = loads.index(min(loads))
+        loads[lightest] += sum(entry.end - entry.begin for entry in group)
+        dealt[lightest].append(tuple(group))
+    return Plan(
+        start,
+        stop,
+        header,
+        tuple(tuple(groups) for groups in dealt),
+        tuple(choice.outside),
+        tuple(problems),
+    )
 
 
 def expand_share(
@@ -87,102 +158,400 @@ def expand_share(
     *,
     margin_days: int = 2,
 ) -> Expansion:
-    """`expand` for one share of the feed's UID groups (see `prefilter.select`): processes that
-    each take one share together yield what `expand` yields, each paying for its share only."""
-    from events.stages.expand import prefilter
-
-    start, stop = query_span(window, margin_days)
-    body = prefilter.select(feed.body, start.date(), stop.date(), share, shares)
-    if body is None:
-        return Expansion((), ())
-    return expand_body(feed.spec, body, start, stop)
+    """`expand` for one share of the feed's kept UID groups, each process scanning it all."""
+    scans = [scan_part(feed, window, 0, 1, margin_days=margin_days)]
+    return expand_planned(feed, plan(feed, window, scans, shares, margin_days=margin_days), share)
 
 
-def expand_body(spec: model.FeedSpec, body: bytes, start: datetime, stop: datetime) -> Expansion:
-    """Parse `body` and expand its VEVENTs over [start, stop)."""
-    import icalendar
+def expand_planned(feed: model.FeedData, planned: Plan, share: int) -> Expansion:
+    """The last step, for one share of a plan: read and expand its groups."""
+    spec, body = feed.spec, feed.body
+    header = planned.header
+    if header is None:
+        if share != 0:
+            return Expansion((), ())
+        if planned.broken:
+            body = _without(body, planned.broken)
+        result = expand_body(spec, body, planned.start, planned.stop)
+        return Expansion(result.occurrences, planned.problems + result.problems)
+    problems: list[model.Problem] = list(planned.problems) if share == 0 else []
+    if header.scale != "GREGORIAN":
+        if share != 0:
+            return Expansion((), ())
+        return Expansion((), (_failed(spec, _scale_message(header.scale)),))
+    from events.stages.expand import fast
 
-    try:
-        calendar = icalendar.Calendar.from_ical(body)
-    except Exception as error:  # icalendar raises ValueError and friends on non-calendars
-        return Expansion((), (_failed(spec, f"not an iCalendar feed: {_short(error)}"),))
-    if calendar.name != "VCALENDAR":
-        return Expansion((), (_failed(spec, "not an iCalendar feed: no VCALENDAR"),))
-    if str(calendar.get("CALSCALE", "GREGORIAN")).upper() != "GREGORIAN":
-        scale = _text(calendar.get("CALSCALE"))
-        return Expansion(
-            (), (_failed(spec, f"CALSCALE:{scale}: only Gregorian calendars are read"),)
+    occurrences: list[model.Occurrence] = []
+    left: list[tuple[Any, ...]] = []
+    first, stop = planned.start.date(), planned.stop.date()
+    for wanted in planned.shares[share]:
+        if any(entry.end - entry.begin > MAX_ENTRY_BYTES for entry in wanted):
+            problems.append(_too_large(spec, body, wanted))
+            continue
+        read = fast.expand_wanted(spec, body, wanted, planned.start, planned.stop, header.about)
+        group = wanted
+        if read is None:  # the long way: the prefilter reads the group, then icalendar
+            members = prefilter.trim(body, list(wanted), first, stop)
+            if members is None:
+                problems.append(_unbalanced(spec, body, wanted))
+                continue
+            if not members:
+                continue
+            group = tuple(members)
+            read = fast.expand_group(spec, body, group, planned.start, planned.stop, header.about)
+        if read is None:
+            left.append(group)
+            continue
+        occurrences.extend(read.occurrences)
+        problems.extend(read.problems)
+    if left:
+        groups = [list(group) for group in left]
+        small = prefilter.assemble(
+            body, groups, list(planned.outside), planned.start.date(), planned.stop.date()
         )
+        result = expand_body(spec, small, planned.start, planned.stop, about=header.about)
+        occurrences.extend(result.occurrences)
+        problems.extend(result.problems)
+    occurrences.sort(key=order_key)
+    return Expansion(tuple(occurrences), tuple(dict.fromkeys(problems)))
 
-    calendar_tz = _text(calendar.get("X-WR-TIMEZONE")) or None
-    calendar_name = _text(calendar.get("X-WR-CALNAME")).strip() or None
-    calendar_id = google.calendar_id(spec.source, body)
-    if calendar_id is None and b"PRODID:-//Google Inc" in body[:4096]:
-        calendar_id = google.COMMUNITY_CALENDAR_ID  # a saved export: the one calendar TWIR reads
-    about = _About(calendar_tz, calendar_name, calendar_id)
-    zones = _written_zones(calendar)
-    components, failures = expand_calendar(calendar, start, stop)
-    occurrences = sorted(
-        (_occurrence(spec, component, zones, about) for component in components),
-        key=order_key,
+
+def _scale_message(scale: str) -> str:
+    return f"CALSCALE:{scale[:40]}: only Gregorian calendars are read"
+
+
+def _without(body: bytes, spans: tuple[tuple[int, int], ...]) -> bytes:
+    pieces, position = [], 0
+    for begin, end in sorted(spans):
+        pieces.append(body[position:begin])
+        position = end
+    pieces.append(body[position:])
+    return b"".join(pieces)
+
+
+def _entry_words(body: bytes, begin: int, end: int) -> tuple[str | None, str | None]:
+    """The UID and SUMMARY of a VEVENT's bytes, as far as they can be read."""
+    from events.stages.expand.lines import text
+
+    found: dict[bytes, str] = {}
+    for name, value in prefilter.text_lines(body, begin, min(end, begin + MAX_ENTRY_BYTES)):
+        found.setdefault(name, text(value.decode("utf-8", "replace")))
+    return found.get(b"UID"), found.get(b"SUMMARY")
+
+
+def _unclosed(spec: model.FeedSpec, body: bytes, begin: int, end: int) -> model.Problem:
+    uid, summary = _entry_words(body, begin, end)
+    return model.Problem(
+        model.ProblemKind.UNREADABLE_ENTRY,
+        spec.name,
+        "this entry has no END:VEVENT: it is not read",
+        uid=uid or "(no UID)",
+        summary=summary or "",
     )
-    problems = tuple(
-        model.Problem(
-            model.ProblemKind.UNREADABLE_ENTRY,
-            spec.name,
-            f"cannot expand this entry: {reason}",
-            uid=uid,
-            summary=summary,
+
+
+def _unbalanced(spec: model.FeedSpec, body: bytes, group: tuple[Any, ...]) -> model.Problem:
+    uid, summary = _entry_words(body, group[0].begin, group[0].end)
+    return model.Problem(
+        model.ProblemKind.UNREADABLE_ENTRY,
+        spec.name,
+        "a component inside this entry is not closed (BEGIN without END): it is not read",
+        uid=uid or "(no UID)",
+        summary=summary or "",
+    )
+
+
+def _too_large(spec: model.FeedSpec, body: bytes, group: tuple[Any, ...]) -> model.Problem:
+    entry = max(group, key=lambda e: e.end - e.begin)
+    uid, summary = _entry_words(body, entry.begin, entry.end)
+    size = (entry.end - entry.begin) // 1000
+    return model.Problem(
+        model.ProblemKind.UNREADABLE_ENTRY,
+        spec.name,
+        f"this entry is {size} kB long, more than any calendar entry needs: it is not read",
+        uid=uid or "(no UID)",
+        summary=summary or "",
+    )
+
+
+# -- the full path: icalendar and recurring-ical-events ----------------------------------------
+
+
+def expand_body(
+    spec: model.FeedSpec,
+    body: bytes,
+    start: datetime,
+    stop: datetime,
+    *,
+    about: About | None = None,
+) -> Expansion:
+    """Parse `body` with icalendar and expand its VEVENTs over [start, stop).
+
+    `about` is what the fast path already read of the calendar's own properties; without it
+    they are read here (and their problems reported)."""
+    return FullPass(spec, body, about=about).between(start, stop)
+
+
+class FullPass:
+    """A feed parsed by icalendar, prepared (`prepare`) and handed to recurring-ical-events
+    once, then expanded over as many spans as asked."""
+
+    def __init__(self, spec: model.FeedSpec, body: bytes, *, about: About | None = None) -> None:
+        import icalendar
+
+        self.spec = spec
+        self.failure: model.Problem | None = None
+        self.problems: list[model.Problem] = []
+        try:
+            with warnings.catch_warnings():  # its guesses (a vendor's TZID) are not the user's
+                warnings.simplefilter("ignore")
+                calendar = icalendar.Calendar.from_ical(body)
+        except Exception as error:  # icalendar raises ValueError and friends on non-calendars
+            self.failure = _failed(spec, f"not an iCalendar feed: {_short(error)}")
+            return
+        if calendar.name != "VCALENDAR":
+            self.failure = _failed(spec, "not an iCalendar feed: no VCALENDAR")
+            return
+        if about is None:
+            scale = _text(calendar.get("CALSCALE", "GREGORIAN")).strip().upper()
+            if scale != "GREGORIAN":
+                self.failure = _failed(spec, _scale_message(scale))
+                return
+            zone, why = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
+            if why:
+                self.problems.append(model.Problem(model.ProblemKind.BAD_HEADER, spec.name, why))
+            name = _text(calendar.get("X-WR-CALNAME")).strip() or None
+            about = About(zone, name, calendar_id(spec, body))
+        self.about = about
+        self.zones = _written_zones(calendar)
+        self.expander = _Expander(calendar, about.timezone)
+
+    def between(self, start: datetime, stop: datetime) -> Expansion:
+        if self.failure is not None:
+            return Expansion((), (self.failure,))
+        spec = self.spec
+        expanded = self.expander.between(start, stop)
+        occurrences = sorted(
+            (_occurrence(spec, c, self.zones, self.about) for c in expanded.components),
+            key=order_key,
         )
-        for uid, summary, reason in failures
-    )
-    return Expansion(tuple(occurrences), problems)
+        problems = list(self.problems)
+        problems.extend(
+            model.Problem(
+                model.ProblemKind.UNREADABLE_ENTRY,
+                spec.name,
+                f"cannot expand this entry: {reason}",
+                uid=uid,
+                summary=summary,
+            )
+            for uid, summary, reason in expanded.failures
+        )
+        problems.extend(
+            model.Problem(model.ProblemKind.DOUBTFUL_ENTRY, spec.name, reason, uid, summary)
+            for uid, summary, reason in expanded.doubts
+        )
+        problems.extend(
+            model.Problem(model.ProblemKind.BAD_HEADER, spec.name, note) for note in expanded.notes
+        )
+        return Expansion(tuple(occurrences), tuple(dict.fromkeys(problems)))
+
+
+@dataclass
+class Expanded:
+    """What recurring-ical-events yields for a calendar, and what it could not or should not."""
+
+    components: list[Any]
+    failures: list[tuple[str, str, str]]  # (uid, summary, reason) of groups not expanded
+    doubts: list[tuple[str, str, str]]  # (uid, summary, reason) of groups read with a doubt
+    notes: list[str]  # about the calendar as a whole (unknown TZIDs)
 
 
 def expand_calendar(
-    calendar: Any, start: datetime, stop: datetime
-) -> tuple[list[Any], list[tuple[str, str, str]]]:
+    calendar: Any, start: datetime, stop: datetime, *, zone: str | None | bool = True
+) -> Expanded:
     """The occurrences (icalendar components) of a calendar's VEVENTs over [start, stop).
 
-    Exactly what `recurring_ical_events.of(calendar).between(start, stop)` yields when that works.
+    Exactly what `recurring_ical_events.of(calendar).between(start, stop)` yields when that
+    works, with the choices of `prepare`. `zone` is the calendar's zone as already read
+    (True: read it here; None: none).
 
     Also returns (uid, summary, reason) for every UID group that could not be expanded; the
-    other groups are expanded all the same. One recurring-ical-events query serves all the
-    healthy groups; only if it fails is each group queried alone to find the culprit.
+    other groups are expanded all the same.
     """
-    calendar = as_google_shows(calendar)
-    healthy: list[list[Any]] = []
-    failures: list[tuple[str, str, str]] = []
-    for group in _uid_groups(calendar.walk("VEVENT")):
-        broken = [
-            f"{name}: {message}"
-            for component in group
-            for name, message in component.errors
-            if name in TIMING_PROPERTIES
-        ]
-        if broken:
-            failures.append(_failure(group, "; ".join(broken)))
-        else:
-            healthy.append(group)
-    try:
-        return _between(healthy, start, stop), failures
-    except Exception:  # one bad group: find it below
-        pass
-    components = []
-    for group in healthy:
+    return _Expander(calendar, zone).between(start, stop)
+
+
+class _Expander:
+    """A calendar prepared once for recurring-ical-events. One query serves all the healthy
+    UID groups; only if it fails is each group queried alone, to find the culprit."""
+
+    def __init__(self, calendar: Any, zone: str | None | bool) -> None:
+        self.calendar, self.doubts, self.notes = prepare(calendar, zone=zone)
+        self.healthy: list[list[Any]] = []
+        self.failures: list[tuple[str, str, str]] = []
+        for group in _uid_groups(self.calendar.walk("VEVENT")):
+            broken = [
+                f"{name}: {message}"
+                for component in group
+                for name, message in component.errors
+                if name in TIMING_PROPERTIES
+            ]
+            if broken:
+                self.failures.append(_failure(group, "; ".join(broken)))
+            else:
+                self.healthy.append(group)
+        self.query: Any = None
+        self.alone: list[tuple[list[Any], Any]] | None = None
+
+    def between(self, start: datetime, stop: datetime) -> Expanded:
+        failures = list(self.failures)
         try:
-            components.extend(_between([group], start, stop))
-        except Exception as error:  # any defect of one entry must not drop the others
-            failures.append(_failure(group, _short(error)))
-    return components, failures
+            if self.alone is not None:
+                raise ValueError("a group fails")
+            if self.query is None:
+                self.query = _query(self.healthy)
+            components = list(self.query.between(start, stop))
+        except Exception:  # noqa: BLE001 - one bad group: find it below
+            components = []
+            if self.alone is None:
+                self.alone = []
+                for group in self.healthy:
+                    try:
+                        self.alone.append((group, _query([group])))
+                    except Exception as error:  # noqa: BLE001 - one entry's defect only
+                        self.failures.append(_failure(group, _short(error)))
+                        failures.append(_failure(group, _short(error)))
+            for group, query in self.alone:
+                try:
+                    components.extend(query.between(start, stop))
+                except Exception as error:  # noqa: BLE001 - one entry's defect never drops the others
+                    failures.append(_failure(group, _short(error)))
+        shown = {_text(component.get("UID")) for component in components}
+        said = [doubt[:3] for doubt in relevant(self.doubts, shown, start, stop)]
+        return Expanded(components, failures, said, self.notes)
 
 
 def as_google_shows(calendar: Any) -> Any:
-    """The calendar with Google's two quirks read as Google reads them: X-WR-TIMEZONE (as
-    recurring_ical_events.of() also applies it) and date-only UNTIL (`inclusive_until`)."""
+    """The calendar as this tool reads it (see `prepare`)."""
+    return prepare(calendar)[0]
+
+
+def prepare(calendar: Any, *, zone: str | None | bool = True) -> tuple[Any, list[Doubt], list[str]]:
+    """The calendar with Google's two quirks read as Google reads them — X-WR-TIMEZONE (as
+    recurring_ical_events.of() also applies it, when it names a zone) and a date-only UNTIL
+    (`inclusive_until`) — and with the length of an entry whose DTEND comes before its DTSTART
+    left out (recurring-ical-events would swap them). Also returns the doubts about entries
+    and the notes about the calendar (TZIDs no zone is known for). The caller's calendar is
+    left as it was."""
+    from zoneinfo import ZoneInfo
+
+    import icalendar
     import x_wr_timezone
 
-    return inclusive_until(x_wr_timezone.to_standard(calendar))
+    from events.stages.expand.series import reversed_end, several_masters, until_before_start
+
+    if zone is True:
+        zone, _ = calendar_zone([_text(v) for v in _all(calendar.get("X-WR-TIMEZONE"))])
+    unknown: dict[str, None] = {}
+    for event in calendar.walk("VEVENT"):  # TZIDs read as floating, before they move zone
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+            prop = _first(event.get(name))
+            tzid = _tzid(prop)
+            moment = getattr(prop, "dt", None) if tzid else None
+            if tzid and isinstance(moment, datetime) and moment.tzinfo is None:
+                unknown.setdefault(tzid, None)
+    # the same components without the calendar's own X-WR-TIMEZONE (which may be bad), the
+    # VEVENTs whose length is left out copied without it
+    changed = icalendar.Calendar()
+    doubts: list[Doubt] = []
+    for component in calendar.subcomponents:
+        if getattr(component, "name", None) == "VEVENT":
+            try:
+                why = _reversed_end_of(component, reversed_end)
+            except Exception:  # noqa: BLE001 - a broken entry is reported when it is expanded
+                why = None
+            if why:
+                doubts.append((*_failure([component], why), None))
+                copy = component.copy()
+                copy.pop("DTEND", None)
+                copy.pop("DURATION", None)
+                for sub in component.subcomponents:
+                    copy.add_component(sub)
+                component = copy
+        changed.subcomponents.append(component)
+    calendar = x_wr_timezone.to_standard(changed, timezone=ZoneInfo(zone) if zone else None)
+    calendar = inclusive_until(calendar)
+    for group in _uid_groups(calendar.walk("VEVENT")):
+        masters = [c for c in group if "RECURRENCE-ID" not in c]
+        if len(masters) > 1:
+            doubts.append((*_failure(group, several_masters(len(masters))), None))
+        for master in masters:
+            try:
+                ends_early = _ends_before_start(master)
+            except Exception:  # noqa: BLE001 - a broken rule is reported when it is expanded
+                ends_early = False
+            if ends_early:
+                doubts.append((*_failure([master], until_before_start()), master["DTSTART"].dt))
+    notes = [
+        f"TZID={tzid[:60]} is not a time zone known here: times written with it are read as"
+        " floating, in the calendar's zone"
+        for tzid in unknown
+    ]
+    return calendar, doubts, notes
+
+
+#: (uid, summary, reason, DTSTART): said when the entry shows in the span, or, for an entry
+#: that cannot show (its UNTIL before its DTSTART), when its DTSTART lies in the span.
+Doubt = tuple[str, str, str, Any]
+
+
+def relevant(doubts: list[Doubt], shown: set[str], start: datetime, stop: datetime) -> list[Doubt]:
+    """The doubts worth saying for the span [start, stop), given the UIDs that show in it."""
+    from events.stages.expand.series import overlaps
+
+    return [
+        doubt
+        for doubt in doubts
+        if (doubt[0] in shown if doubt[3] is None else overlaps(start, stop, doubt[3], doubt[3]))
+    ]
+
+
+def _reversed_end_of(component: Any, reversed_end: Any) -> str | None:
+    """Why the DTEND (or DURATION) of an entry that ends before it starts is left out."""
+    start = component.get("DTSTART")
+    if start is None or isinstance(start, list):
+        return None
+    end = component.get("DTEND")
+    duration = component.get("DURATION")
+    if isinstance(end, list) or isinstance(duration, list):
+        return None
+    return reversed_end(
+        start.dt, None if end is None else end.dt, None if duration is None else duration.dt
+    )
+
+
+def _ends_before_start(component: Any) -> bool:
+    start = _first(component.get("DTSTART"))
+    rules = component.get("RRULE")
+    if start is None or rules is None:
+        return False
+    for rule in rules if isinstance(rules, list) else [rules]:
+        until = rule.get("UNTIL")
+        if not until:
+            continue
+        first, last = start.dt, until[0]
+        if isinstance(first, datetime) and not isinstance(last, datetime):
+            last = datetime.combine(last, time(), tzinfo=first.tzinfo)
+        elif isinstance(last, datetime) and not isinstance(first, datetime):
+            first = datetime.combine(first, time(), tzinfo=last.tzinfo)
+        elif isinstance(first, datetime) and (first.tzinfo is None) != (last.tzinfo is None):
+            last = last.replace(tzinfo=first.tzinfo)
+        try:
+            if first > last:
+                return True
+        except TypeError:
+            return False
+    return False
 
 
 def inclusive_until(calendar: Any) -> Any:
@@ -216,7 +585,8 @@ def _until_end_of_day(event: Any) -> None:
         rule["UNTIL"] = [end if end.tzinfo is None else end.astimezone(UTC)]
 
 
-def _between(groups: list[list[Any]], start: datetime, stop: datetime) -> list[Any]:
+def _query(groups: list[list[Any]]) -> Any:
+    """recurring-ical-events' query over a calendar of these UID groups."""
     import icalendar
     import recurring_ical_events
 
@@ -224,7 +594,7 @@ def _between(groups: list[list[Any]], start: datetime, stop: datetime) -> list[A
     for group in groups:
         for component in group:
             calendar.add_component(component)
-    return list(recurring_ical_events.of(calendar).between(start, stop))
+    return recurring_ical_events.of(calendar)
 
 
 def _failure(group: list[Any], reason: str) -> tuple[str, str, str]:
@@ -232,7 +602,7 @@ def _failure(group: list[Any], reason: str) -> tuple[str, str, str]:
     return _text(master.get("UID")), _text(master.get("SUMMARY")), reason
 
 
-def _uid_groups(components: Iterable[Any]) -> list[list[Any]]:
+def _uid_groups(components: Any) -> list[list[Any]]:
     """Group VEVENTs the way recurring-ical-events does: by UID; no UID, no group."""
     groups: dict[object, list[Any]] = {}
     for component in components:
@@ -245,13 +615,16 @@ def _uid_groups(components: Iterable[Any]) -> list[list[Any]]:
 def _written_zones(calendar: Any) -> dict[tuple[str, object], str | None]:
     """The TZID each VEVENT wrote on its DTSTART, by (UID, RECURRENCE-ID or None).
 
-    Read before X-WR-TIMEZONE rewrites UTC times, so that it says what the feed said.
+    Read before X-WR-TIMEZONE rewrites UTC times, so that it says what the feed said. An
+    entry without UID has no key: its occurrences cannot be told from those of another.
     """
     zones: dict[tuple[str, object], str | None] = {}
     for event in calendar.walk("VEVENT"):
+        uid = _text(event.get("UID"))
+        if not uid:
+            continue
         recurrence = _first(event.get("RECURRENCE-ID"))
-        key = (_text(event.get("UID")), getattr(recurrence, "dt", None))
-        zones.setdefault(key, _tzid(event.get("DTSTART")))
+        zones.setdefault((uid, getattr(recurrence, "dt", None)), _tzid(event.get("DTSTART")))
     return zones
 
 
@@ -259,14 +632,14 @@ def _occurrence(
     spec: model.FeedSpec,
     component: Any,
     zones: dict[tuple[str, object], str | None],
-    about: _About,
+    about: About,
 ) -> model.Occurrence:
     """One occurrence as recurring-ical-events produced it, as plain values."""
     uid = _text(component.get("UID"))
     recurrence = getattr(_first(component.get("RECURRENCE-ID")), "dt", None)
     # An override's own zone, else the master's (occurrences of a master carry their start as
     # RECURRENCE-ID, which no override shares, or it would have replaced them).
-    tzid = zones.get((uid, recurrence), zones.get((uid, None)))
+    tzid = zones.get((uid, recurrence), zones.get((uid, None))) if uid else None
     end = component.get("DTEND")
     return model.Occurrence(
         feed=spec,
@@ -284,6 +657,12 @@ def _occurrence(
         calendar_name=about.name,
         calendar_id=about.google_id,
     )
+
+
+def _all(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _first(value: Any) -> Any:
@@ -314,7 +693,9 @@ def _tzid(value: Any) -> str | None:
 
 
 def order_key(occurrence: model.Occurrence) -> tuple[datetime, str]:
-    """Sort by instant (dates and floating times as if UTC), then UID."""
+    """Sort by instant (dates and floating times as if UTC), then UID; occurrences of one UID
+    at one instant stay in the order recurring-ical-events yields them (its master's before
+    its overrides'), which decides which copy of a duplicate is listed."""
     start = occurrence.start
     if not isinstance(start, datetime):
         moment = datetime.combine(start, time())
@@ -330,4 +711,16 @@ def _short(error: Exception, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["Expansion", "expand", "expand_body", "expand_calendar", "query_span"]
+__all__ = [
+    "Expansion",
+    "Plan",
+    "expand",
+    "expand_body",
+    "expand_calendar",
+    "expand_planned",
+    "expand_share",
+    "order_key",
+    "plan",
+    "query_span",
+    "scan_part",
+]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -41,7 +42,13 @@ MAX_COUNT = 100_000
 # Parameters without quotes, then the value; lines written otherwise fall to "unusual" below.
 _PARAMS = rb'(?:;[^:\n"]*)?:'
 _END_OF_LINE = rb"\r?(?=\n(?![ \t]))"  # and no folded continuation
-_DAY = rb"(\d{8})(?:[Tt]\d{6}[Zz]?)?" + _END_OF_LINE  # a DATE or DATE-TIME: its YYYYMMDD
+# a DATE or DATE-TIME whose digits may be a date (month 13, 31 April or hour 25 are "unusual",
+# so that the entry is read and named): its YYYYMMDD
+_DAY = (
+    rb"(\d{4}(?:(?:0[1-9]|1[0-2])(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])(?:29|30)"
+    rb"|(?:0[13578]|1[02])31|0229))"
+    rb"(?:[Tt](?:[01]\d|2[0-3])[0-5]\d[0-5]\d[Zz]?)?" + _END_OF_LINE
+)
 _EVENT = re.compile(
     rb"\nBEGIN:VEVENT[ \t]*\r?(?=\n)(?:\n(?:"
     + rb"[^DdRrUuBb\n][^\n]*"  # most lines: not one of those below, passed over first
@@ -69,6 +76,9 @@ _FAR_EXDATE = re.compile(
     rb"\nEXDATE" + _PARAMS + rb"(\d{8})(?:[Tt]\d{6}[Zz]?)?\r?(?=\n(?![ \t]))", re.IGNORECASE
 )
 _UID_NOISE = b"\\ \t\r\n"  # left out of UID keys
+_NEXT_EVENT = re.compile(rb"\nBEGIN:VEVENT[ \t]*\r?(?=\n|\Z)", re.IGNORECASE)
+_FIRST_EVENT = re.compile(rb"BEGIN:VEVENT[ \t]*\r?(?=\n|\Z)", re.IGNORECASE)
+_CALENDAR_END = re.compile(rb"\nEND:VCALENDAR", re.IGNORECASE)
 _RRULES = re.compile(rb"\nRRULE[;:]", re.IGNORECASE)
 _LINES = re.compile(
     rb"\n(BEGIN|END|UID|DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID)"
@@ -134,6 +144,191 @@ def _digits(day: date) -> bytes:
     return b"%04d%02d%02d" % (day.year, day.month, day.day)
 
 
+class Scan(NamedTuple):
+    """What one pass over a part of a feed finds: its VEVENTs, the bytes between them, the
+    VEVENTs that never end, and whether the part was understood at all.
+
+    Only the VEVENTs of the groups wanted in this part are kept whole; the others (most of a
+    feed: one-off events far from the span) as the CRC of their UID key and their place,
+    which is all a worker needs to send back (`choose` reads again the few it needs)."""
+
+    entries: list[_Entry]  # the members of the groups wanted here
+    wanted: list[object]  # keys of the UID groups with a member that may matter
+    others: array  # crc32 of the key, begin, end of every other VEVENT with a UID
+    total: int  # VEVENTs in the part
+    outside: list[tuple[int, int]]  # spans of what lies between VEVENTs
+    broken: list[tuple[int, int]]  # a BEGIN:VEVENT without its END:VEVENT, to the next one
+    unsure: bool
+
+
+class Choice(NamedTuple):
+    """The VEVENTs that may matter for a span, by UID group, and what surrounds them."""
+
+    groups: list[list[_Entry]]  # each group's kept members, in the feed's order
+    outside: list[tuple[int, int]]
+    broken: list[tuple[int, int]]
+    total: int  # VEVENTs in the feed
+
+
+def parts(body: bytes, count: int) -> list[tuple[int, int]]:
+    """`count` spans covering `body`, cut just before a BEGIN:VEVENT, for scanning apart."""
+    cuts = [0]
+    for index in range(1, count):
+        cut = _NEXT_EVENT.search(body, max(cuts[-1], len(body) * index // count))
+        if cut is None:
+            break
+        cuts.append(cut.start())
+    cuts.append(len(body))
+    return [
+        (low, high) for low, high in zip(cuts, cuts[1:], strict=False) if high > low or low == 0
+    ]
+
+
+def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = None) -> Scan:
+    """Read the VEVENTs of body[low:high] (see `parts`) for the span [first, stop)."""
+    span = _Span(first, stop)
+    low_day, high_day = span.low_day, span.high_day
+    high = len(body) if high is None else high
+    entries: list[_Entry] = []
+    others = array("q")
+    outside: list[tuple[int, int]] = []
+    broken: list[tuple[int, int]] = []
+    wanted: dict[object, None] = {}
+    position = low
+    count = 0
+    try:
+        for match in _EVENT.finditer(body, low, high):
+            begin, end = match.span()
+            if match.group(7):  # a BEGIN line inside: a VEVENT that never ended may start here
+                inner = _NEXT_EVENT.search(body, begin + 1, end)
+                while inner is not None:
+                    broken.append((begin, inner.start()))
+                    begin = inner.start()
+                    match = _EVENT.match(body, begin, end)  # type: ignore[assignment]
+                    if match is None:
+                        raise _Unsure("a VEVENT inside a VEVENT")
+                    inner = _NEXT_EVENT.search(body, begin + 1, end) if match.group(7) else None
+            if begin != position:
+                outside.append((position, begin))
+            position = end
+            count += 1
+            start, finish, recurrence, rule, uid, odd_uid, nested, unusual = match.groups()
+            if not (odd_uid or nested or unusual or rule or recurrence) and start is not None:
+                # most of a feed: a one-off event, plainly written; far from the span?
+                folded = None if uid is None else uid.translate(None, _UID_NOISE).lower()
+                last = finish if finish is not None and finish > start else start
+                if folded not in wanted and (start > high_day or last < low_day):
+                    if folded is not None:
+                        others.extend((crc32(folded), begin, end))
+                    continue
+            entry = _entry(body, match, begin, end)
+            key = entry.key
+            if key in wanted or (
+                entry.unusual
+                or not _plainly_apart(entry, low_day, low_day, high_day)
+                or (entry.rule is not None and len(_RRULES.findall(body, begin, end)) != 1)
+            ):
+                wanted[key] = None
+                entries.append(entry)
+            elif isinstance(key, bytes):  # one without UID, set aside, is a group of its own
+                others.extend((crc32(key), begin, end))
+        if position != high:
+            outside.append((position, high))
+    except _Unsure:
+        return Scan([], [], array("q"), 0, [], [], True)
+    # a VEVENT that never ends and has no other after it lies outside the others: set it apart
+    kept_outside = []
+    for begin, end in outside:
+        opened = _NEXT_EVENT.search(body, begin, end) or (
+            _FIRST_EVENT.match(body, begin, end) if begin == 0 else None
+        )
+        if opened is None:
+            kept_outside.append((begin, end))
+            continue
+        closing = _CALENDAR_END.search(body, opened.start(), end)
+        stop_at = closing.start() if closing else end
+        if opened.start() > begin:
+            kept_outside.append((begin, opened.start()))
+        broken.append((opened.start(), stop_at))
+        if stop_at < end:
+            kept_outside.append((stop_at, end))
+    return Scan(entries, list(wanted), others, count, kept_outside, broken, False)
+
+
+def _entry(body: bytes, match: re.Match[bytes], begin: int, end: int) -> _Entry:
+    """What the scan reads of the VEVENT `match` found at body[begin:end]."""
+    start, finish, recurrence, rule, uid, odd_uid, nested, unusual = match.groups()
+    if odd_uid:
+        raise _Unsure("a UID line not plainly written")
+    if nested:  # a nested component may hold a UID of its own: read the VEVENT's
+        uids = _member(body, begin, end).get(b"UID")
+        uid = _value(uids[0])[1] if uids else None
+    # Group by UID, keyed generously (merging groups only ever keeps more): UIDs that
+    # icalendar reads as equal differ at most in folds, escapes and the case of \N.
+    # A VEVENT without UID is a series of its own, as in recurring-ical-events.
+    key: object = object() if uid is None else uid.translate(None, _UID_NOISE).lower()
+    return _Entry(begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
+
+
+def choose(
+    body: bytes, scans: list[Scan], first: date, stop: date, *, trimmed: bool = True
+) -> Choice | None:
+    """The UID groups of the scanned parts that may matter for [first, stop), each with the
+    members that may matter (all of them unless `trimmed`: `trim` then says which); None when
+    some bytes were not understood (keep everything)."""
+    if any(part.unsure for part in scans):
+        return None
+    wanted = {key for part in scans for key in part.wanted}
+    crcs = {crc32(key) for key in wanted if isinstance(key, bytes)}
+    groups: dict[object, list[_Entry]] = {}
+    for part in scans:
+        for entry in part.entries:
+            groups.setdefault(entry.key, []).append(entry)
+    try:
+        for part in scans:
+            others = part.others
+            for index in range(0, len(others), 3):
+                if others[index] in crcs:  # maybe a member of a wanted group: read it again
+                    begin, end = others[index + 1], others[index + 2]
+                    match = _EVENT.match(body, begin, end)
+                    if match is None:
+                        return None
+                    entry = _entry(body, match, begin, end)
+                    if entry.key in wanted:
+                        groups.setdefault(entry.key, []).append(entry)
+    except _Unsure:
+        return None
+    for group in groups.values():
+        group.sort()  # in the feed's order
+    total = sum(part.total for part in scans)
+    kept = []
+    for group in groups.values():
+        members: list[_Entry] | None = trim(body, group, first, stop) if trimmed else group
+        if members is None:
+            return None
+        if members:
+            kept.append(members)
+    outside = [gap for part in scans for gap in part.outside]
+    broken = [entry for part in scans for entry in part.broken]
+    return Choice(kept, outside, broken, total)
+
+
+def trim(body: bytes, group: list[_Entry], first: date, stop: date) -> list[_Entry] | None:
+    """The members of one UID group that may matter for [first, stop) (none: the group cannot
+    reach it), or None when its lines are not understood (its BEGIN and END lines do not
+    match)."""
+    try:
+        aside = {id(entry) for entry in _set_aside(body, group, _Span(first, stop))}
+    except _Unsure:
+        return None
+    return [entry for entry in group if id(entry) not in aside]
+
+
+def share_of(key: object, shares: int) -> int:
+    """The share (of `shares` processes) a UID group goes to; a group without UID to 0."""
+    return crc32(key) % shares if isinstance(key, bytes) else 0
+
+
 def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1) -> bytes | None:
     """Return a calendar holding every VEVENT that may matter for [first, stop).
 
@@ -141,63 +336,37 @@ def select(body: bytes, first: date, stop: date, share: int = 0, shares: int = 1
     With `shares` > 1, only the UID groups of one share (by a hash of the UID) are kept, so that
     several processes can each read the whole feed and go on with their own share; every share
     keeps all that is not a VEVENT (header, VTIMEZONEs). A share other than 0 is None when the
-    bytes are not understood (share 0 then has the whole feed).
+    bytes are not understood (share 0 then has the whole feed). VEVENTs without END:VEVENT are
+    left out.
     """
-    span = _Span(first, stop)
-    low_day, high_day = span.low_day, span.high_day
-    entries: list[_Entry] = []  # this share's VEVENTs
-    others: list[tuple[int, int]] = []  # what lies between VEVENTs (and before, and after)
-    position = 0
-    wanted: set[object] = set()
-    new_entry = _Entry._make  # a UID group goes to share crc32(key) % shares; none to share 0
-    try:
-        for match in _EVENT.finditer(body):
-            start, finish, recurrence, rule, uid, odd_uid, nested, unusual = match.groups()
-            if odd_uid:
-                raise _Unsure("a UID line not plainly written")
-            begin, end = match.span()
-            if begin != position:
-                others.append((position, begin))
-            position = end
-            if nested:  # a nested component may hold a UID of its own: read the VEVENT's
-                uids = _member(body, begin, end).get(b"UID")
-                uid = _value(uids[0])[1] if uids else None
-            # Group by UID, keyed generously (merging groups only ever keeps more): UIDs that
-            # icalendar reads as equal differ at most in folds, escapes and the case of \N.
-            # A VEVENT without UID is a series of its own, as in recurring-ical-events.
-            folded = b"" if uid is None else uid.translate(None, _UID_NOISE).lower()
-            key: object = object() if uid is None else folded
-            if shares > 1 and (0 if uid is None else crc32(folded) % shares) != share:
-                continue  # another process's
-            entry = new_entry(
-                (begin, end, key, start, finish, recurrence, rule, bool(nested or unusual))
-            )
-            entries.append(entry)
-            if key not in wanted and (
-                entry.unusual
-                or not _plainly_apart(entry, low_day, low_day, high_day)
-                or (rule is not None and len(_RRULES.findall(body, begin, end)) != 1)
-            ):
-                wanted.add(key)
-        others.append((position, len(body)))
-        dropped: set[int] = set()
-        groups: dict[object, list[_Entry]] = {}
-        for entry in entries:
-            if entry.key in wanted:
-                groups.setdefault(entry.key, []).append(entry)
-            else:
-                dropped.add(id(entry))
-        for group in groups.values():
-            dropped.update(id(entry) for entry in _set_aside(body, group, span))
-    except _Unsure:
+    choice = choose(body, [scan(body, first, stop)], first, stop)
+    if choice is None:
         return body if share == 0 else None
-    kept = [entry for entry in entries if id(entry) not in dropped]
-    if shares == 1 and len(kept) == len(entries):
+    groups = [group for group in choice.groups if share_of(group[0].key, shares) == share]
+    if shares == 1 and not choice.broken and sum(map(len, groups)) == choice.total:
         return body
+    return assemble(body, groups, choice.outside, first, stop)
+
+
+def assemble(
+    body: bytes,
+    groups: list[list[_Entry]],
+    outside: list[tuple[int, int]],
+    first: date,
+    stop: date,
+) -> bytes:
+    """A calendar of the given VEVENTs (in their places) and of everything that is not a
+    VEVENT, for icalendar."""
+    span = _Span(first, stop)
+    kept = [entry for group in groups for entry in group]
     # A far EXDATE still matters to a group with overrides (it hides the override of that
     # occurrence, wherever the override moved it) or with moved ranges: those keep them all.
-    untrimmed = {entry.key for entry in entries if entry.unusual or entry.recurrence is not None}
-    return _assemble(body, kept, others, span, untrimmed)
+    untrimmed = {
+        group[0].key
+        for group in groups
+        if any(entry.unusual or entry.recurrence is not None for entry in group)
+    }
+    return _assemble(body, kept, outside, span, untrimmed)
 
 
 def _assemble(
@@ -231,6 +400,18 @@ def _assemble(
     )
 
 
+_TEXT_LINES = re.compile(rb"\n(UID|SUMMARY)(?:;[^:\n]*)?:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.I)
+
+
+def text_lines(body: bytes, begin: int, end: int) -> list[tuple[bytes, bytes]]:
+    """The UID and SUMMARY lines of the VEVENT at body[begin:end] (unfolded), to name it when
+    it cannot be read."""
+    return [
+        (name.upper(), _FOLD.sub(b"", value))
+        for name, value in _TEXT_LINES.findall(body, begin, end)
+    ]
+
+
 def _plainly_apart(
     entry: _Entry, low_day: bytes, recurrence_low_day: bytes, high_day: bytes
 ) -> bool:
@@ -238,7 +419,8 @@ def _plainly_apart(
 
     Compares YYYYMMDD digits as bytes; the slack in the bounds covers the time of day and time
     zones. A series counts when it starts after the span or ends (UNTIL, or a bound of its
-    COUNT) before it, with occurrences shorter than a day. An override also needs the
+    COUNT) before it, with occurrences shorter than a day; an entry that ends before it
+    starts, by its DTSTART alone. An override also needs the
     occurrence it replaces (RECURRENCE-ID) to lie before `recurrence_low_day` (which allows for
     the master's length) or after the span, or its master would show that occurrence again.
     """
@@ -251,12 +433,12 @@ def _plainly_apart(
     last: bytes | None
     if entry.rule is None:
         last = entry.finish or start
-        if last < start:
-            return False
     else:
         last = _last_day(entry.rule, start)
         if last is None or entry.finish not in (None, start):
             return False
+    # A DTEND or an UNTIL before DTSTART is left out (and reported when DTSTART is near)
+    last = max(last, start)
     if last >= low_day:
         return False
     return recurrence is None or recurrence < recurrence_low_day or recurrence > high_day
@@ -315,29 +497,95 @@ def _member(body: bytes, begin: int, end: int) -> dict[bytes, list[bytes]]:
 def _set_aside(body: bytes, group: list[_Entry], span: _Span) -> list[_Entry]:
     """The members of one UID group that cannot change what the span shows.
 
-    The masters are read first. When none of them touches the span, the overrides usually
-    are plainly apart too (their own days and the occurrence they replace, allowing for the
-    masters' length), and the group goes without reading them. Otherwise every member is read.
+    The masters are read first: their longest occurrence is how far before the span an
+    occurrence they yield may begin and still reach it. An override whose own days and the
+    occurrence it replaces lie plainly apart from the span (on the digits the scan read) goes
+    without being read; the others are read, and `_members_aside` decides.
     """
     masters = [entry for entry in group if entry.recurrence is None]
     timings = [_timing_of(_member(body, *entry[:2]), span.low) for entry in masters]
     reach = max((timing.length if timing else math.inf for timing in timings), default=0.0)
-    if math.isfinite(reach) and not any(_touches(timing, span, reach) for timing in timings):
-        recurrence_low_day = span.day(span.low - reach)
-        if all(
-            entry.recurrence is None
-            or (
-                not entry.unusual
-                and _plainly_apart(entry, span.low_day, recurrence_low_day, span.high_day)
-            )
-            for entry in group
+    if not math.isfinite(reach):
+        timings = [_timing_of(_member(body, *entry[:2]), span.low) for entry in group]
+        return _members_aside(group, timings, span)
+    recurrence_low_day = span.day(span.low - reach)
+    apart = [
+        entry.recurrence is not None
+        and entry.rule is None
+        and not entry.unusual
+        and _plainly_apart(entry, span.low_day, recurrence_low_day, span.high_day)
+        for entry in group
+    ]
+    if all(
+        aside or entry.recurrence is None for entry, aside in zip(group, apart, strict=True)
+    ) and not any(_touches(timing, span, reach) for timing in timings):
+        return group  # no master touches the span, and no override comes near it
+    read = [entry for entry, aside in zip(group, apart, strict=True) if not aside]
+    by_id = {id(entry): timing for entry, timing in zip(masters, timings, strict=True)}
+    read_timings = [
+        by_id[id(entry)] if id(entry) in by_id else _timing_of(_member(body, *entry[:2]), span.low)
+        for entry in read
+    ]
+    aside = _members_aside(read, read_timings, span, reach)
+    if len(aside) == len(read):
+        return group  # nothing of the group touches the span
+    set_aside = {id(entry) for entry in aside}
+    kept_ids = [
+        timing.recurrence
+        for entry, timing in zip(read, read_timings, strict=True)
+        if timing is not None and timing.recurrence is not None and id(entry) not in set_aside
+    ]
+    # an override plainly apart still stays beside a kept one replacing about the same
+    # occurrence (SEQUENCE decides between them)
+    unread_aside = [
+        entry
+        for entry, is_apart in zip(group, apart, strict=True)
+        if is_apart
+        and all(abs(_ordinal(entry.recurrence) - other) > SLACK_DAYS + 1 for other in kept_ids)
+    ]
+    return aside + unread_aside
+
+
+def overrides_to_read(group: list[_Entry], first: date, stop: date, reach: float) -> list[_Entry]:
+    """The overrides of a group whose masters are read elsewhere (their longest occurrence
+    lasting `reach` days) that may change what [first, stop) shows: all but those plainly
+    apart (`_set_aside`), which stay only beside one replacing about the same occurrence."""
+    span = _Span(first, stop)
+    recurrence_low_day = span.day(span.low - reach)
+    near: list[_Entry] = []
+    apart: list[_Entry] = []
+    for entry in group:
+        if entry.recurrence is None:
+            continue
+        if (
+            entry.rule is None
+            and not entry.unusual
+            and _plainly_apart(entry, span.low_day, recurrence_low_day, span.high_day)
         ):
-            return group
-    timings = [_timing_of(_member(body, *entry[:2]), span.low) for entry in group]
-    return _members_aside(group, timings, span)
+            apart.append(entry)
+        else:
+            near.append(entry)
+    replaced = [_ordinal(entry.recurrence) for entry in near]
+    near += [
+        entry
+        for entry in apart
+        if any(abs(_ordinal(entry.recurrence) - other) <= SLACK_DAYS + 1 for other in replaced)
+    ]
+    return sorted(near)
 
 
-def _members_aside(group: list[_Entry], timings: list[_Timing | None], span: _Span) -> list[_Entry]:
+def _ordinal(day: bytes | None) -> float:
+    """The day ordinal of YYYYMMDD digits (the scan's, so a plain date)."""
+    assert day is not None
+    try:
+        return float(date(int(day[:4]), int(day[4:6]), int(day[6:8])).toordinal())
+    except ValueError:
+        return math.inf
+
+
+def _members_aside(
+    group: list[_Entry], timings: list[_Timing | None], span: _Span, reach: float | None = None
+) -> list[_Entry]:
     """Which members of a group to set aside, knowing when each can happen.
 
     Nothing of the group touches the span: all of it. Otherwise the masters stay (their
@@ -347,7 +595,8 @@ def _members_aside(group: list[_Entry], timings: list[_Timing | None], span: _Sp
     occurrence far from it. Overrides replacing about the same occurrence as a kept one stay
     too, since SEQUENCE decides between them.
     """
-    reach = max((timing.length if timing else math.inf for timing in timings), default=0.0)
+    longest = max((timing.length if timing else math.inf for timing in timings), default=0.0)
+    reach = longest if reach is None else max(reach, longest)
     touching = [_touches(timing, span, reach) for timing in timings]
     if not any(touching):
         return group
@@ -514,6 +763,12 @@ _SIMPLE_PARTS = frozenset({b"FREQ", b"COUNT", b"INTERVAL", b"WKST", b"BYDAY", b"
 _PERIOD_DAYS = {b"DAILY": 1, b"WEEKLY": 7, b"MONTHLY": 31}
 
 
+_MONTHLY_DAY = rb"(?:[+]?[1-4]|-[1-4])?[A-Za-z]{2}"  # every month has it
+_MONTHLY_DAYS = re.compile(_MONTHLY_DAY + rb"(?:," + _MONTHLY_DAY + rb")*")
+_MONTH_DAY = rb"[+-]?(?:[1-9]|1\d|2[0-8])"  # every month has it
+_MONTH_DAYS = re.compile(_MONTH_DAY + rb"(?:," + _MONTH_DAY + rb")*")
+
+
 def _count_bound(parts: dict[bytes, bytes], count: int, start_day: int) -> float | None:
     """An upper bound, in days after DTSTART, of the last start of a COUNT rule, if cheap.
 
@@ -537,9 +792,9 @@ def _count_bound(parts: dict[bytes, bytes], count: int, start_day: int) -> float
     if frequency == b"MONTHLY":
         if not days and not month_days and start_day > 28:
             return None
-        if days and not re.fullmatch(rb"(?:(?:[+]?[1-4]|-[1-4])?[A-Za-z]{2},?)+", days):
+        if days and not _MONTHLY_DAYS.fullmatch(days):
             return None
-        if month_days and not re.fullmatch(rb"(?:(?:[+]?|-)(?:[1-9]|1\d|2[0-8]),?)+", month_days):
+        if month_days and not _MONTH_DAYS.fullmatch(month_days):
             return None
     return float((count + 1) * int(interval) * period)
 
