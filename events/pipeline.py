@@ -297,10 +297,14 @@ def _expand_and_understand(
     return expansion.problems, results
 
 
+_WHEN = frozenset({"start", "end"})
+
+
 def _entry_of(occ: Occurrence) -> tuple[object, ...]:
     """What an occurrence says apart from when it starts and ends (and the kind of time)."""
+    fields = tuple(value for name, value in vars(occ).items() if name not in _WHEN)
     return (
-        replace(occ, start=date.min, end=None),
+        fields,
         type(occ.start),
         getattr(occ.start, "tzinfo", None),
         type(occ.end),
@@ -330,7 +334,9 @@ def _redated(first: Occurrence, event: Event | Problem, occ: Occurrence) -> Even
     when = local_days(occ.start, occ.end, **where)  # type: ignore[arg-type]
     if when.zone_guessed != before.zone_guessed:
         return None  # its problems would differ
-    return replace(event, start=when.start, date=when.first, end_date=when.last)
+    redated = object.__new__(Event)  # `replace` without __init__: a copy for each occurrence
+    vars(redated).update(vars(event), start=when.start, date=when.first, end_date=when.last)
+    return redated
 
 
 def upcoming(

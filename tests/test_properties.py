@@ -549,6 +549,16 @@ def test_clean_text_is_one_clean_line_and_idempotent(text):
     assert markdown_text(once) == markdown_text(text)
 
 
+@bounded(300)
+@given(
+    st.one_of(any_text, st.text(alphabet=" \u00a0\u115fab\u200d\u034f\u3164\U000e0041", max_size=8))
+)
+def test_text_taken_as_already_clean_is_what_the_full_cleaning_gives(text):
+    from events.rules.text import _cleaned
+
+    assert clean_text(text) == _cleaned(text)
+
+
 @bounded(200)
 @given(
     title=any_text,

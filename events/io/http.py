@@ -10,13 +10,12 @@ certificates of `SSL_CERT_FILE` / `SSL_CERT_DIR` (else certifi's bundle), also f
 reached over https.
 
 `Client` is the asynchronous layer the fetch stage uses; `fetch_pages` is the call the page stage
-makes: it caches pages with their validators beside the feeds and never raises. httpx is imported
-only when something is fetched, so that the command starts fast.
+makes: it caches pages with their validators beside the feeds and never raises. httpx and asyncio
+are imported only when something is fetched, so that a run on local files starts fast.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 import zlib
@@ -31,6 +30,7 @@ from events.io.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_d
 from events.rules.text import clean_text
 
 if TYPE_CHECKING:
+    import asyncio
     import ssl
 
     import httpx
@@ -149,6 +149,8 @@ class Client:
         self._total: asyncio.Semaphore | None = None
 
     async def __aenter__(self) -> Client:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         self._ends = None if self.deadline is None else loop.time() + max(0.0, self.deadline)
         self._total = asyncio.Semaphore(self._total_limit)
@@ -162,6 +164,8 @@ class Client:
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (None: no deadline)."""
+        import asyncio
+
         if self._ends is None:
             return None
         return self._ends - asyncio.get_running_loop().time()
@@ -178,6 +182,8 @@ class Client:
     ) -> Answer:
         """GET `url` (following up to `max_redirects` redirects to http(s) addresses), with
         retries; raises HttpFailure with the reason of the last attempt."""
+        import asyncio
+
         problem = url_problem(url)
         if problem:
             raise HttpFailure(problem)
@@ -222,6 +228,8 @@ class Client:
         retries: Retries,
         on_state: StateCallback | None,
     ) -> Answer:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         slow = None if on_state is None else loop.call_later(SLOW_AFTER, _say, on_state, url)
         try:
@@ -672,6 +680,8 @@ def one_line(exc: BaseException | str) -> str:
 def run_sync(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine to the end from synchronous code, in a thread of its own when the
     caller already runs an event loop (a notebook, an async application)."""
+    import asyncio
+
     out: list[T] = []
 
     async def main() -> None:  # the result goes through `out`: asyncio.run's ending formats
@@ -747,6 +757,8 @@ _PAGE_RETRIES = Retries(transient=1, timeouts=0, backoff=0.5, max_wait=2.0)
 
 
 async def _fetch_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) -> dict[str, Page]:
+    import asyncio
+
     fetchable = [u for u in urls if url_problem(u) is None]
     if opts.offline or not fetchable:
         return {url: _page_offline(url, cache, opts) for url in urls}
@@ -877,5 +889,7 @@ def _load_entry(cache: FeedCache, url: str) -> CacheEntry | None:
 async def _store_entry(cache: FeedCache, entry: CacheEntry) -> None:
     """Written in a thread (each write is flushed to disk); a cache that cannot be written
     costs only the next run's validators."""
+    import asyncio
+
     with suppress(OSError):
         await asyncio.to_thread(cache.store, entry)

@@ -108,6 +108,11 @@ def is_http(url: str | None) -> bool:
     """Only http(s) links may reach the output."""
     if not url:
         return False
+    return _is_http(url)
+
+
+@lru_cache(maxsize=8192)  # pure, and asked of the same few links again and again
+def _is_http(url: str) -> bool:
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -118,9 +123,13 @@ def is_http(url: str | None) -> bool:
 def safe_url(url: str | None) -> str | None:
     """A link fit for a Markdown link target: http(s) only, and nothing in it (space, angle
     bracket, parenthesis, backslash, control) that could end the target or open markup."""
-    if not is_http(url):
+    if not url or not _is_http(url):
         return None
-    assert url is not None
+    return _quoted(url)
+
+
+@lru_cache(maxsize=8192)  # pure, and asked of the same few links again and again
+def _quoted(url: str) -> str:
     return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]", errors="replace")  # lone surrogates
 
 

@@ -61,6 +61,25 @@ def _pictographic(char: str) -> bool:
 def clean_text(text: str) -> str:
     """One line of printable text: controls become spaces, bidirectional controls, zero-width
     and other invisible characters go, spaces fold."""
+    if _already_clean(text):
+        return text
+    return _cleaned(text)
+
+
+def _already_clean(text: str) -> bool:
+    """Most text needs nothing (a rendered agenda cleans tens of thousands of strings): printable
+    means no control, format character (bidi, joiners, tags), surrogate or space other than
+    U+0020; what is left to rule out is the invisible letters and marks, and spaces to fold."""
+    return (
+        text.isprintable()
+        and (text.isascii() or not _INVISIBLE.search(text))
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
+
+
+def _cleaned(text: str) -> str:
     text = _SURROGATES.sub("", _CONTROLS.sub(" ", text))
     text = _INVISIBLE.sub("", text)
     if "\u200d" in text:

@@ -70,21 +70,26 @@ def _page(page: PageFacts | None) -> dict[str, Any] | None:
     }
 
 
-def _inert(value: Any) -> Any:
+def _inert(value: Any, cleaned: dict[str, str]) -> Any:
     """Every string of a JSON value through `clean_text` (links have passed `safe_url`): what
-    a feed, a page or a server wrote cannot carry controls or invisible characters out."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {key: _inert(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_inert(item) for item in value]
+    a feed, a page or a server wrote cannot carry controls or invisible characters out.
+    `cleaned` remembers the strings already seen (names, places and feeds recur)."""
+    kind = type(value)
+    if kind is str:
+        done = cleaned.get(value)
+        if done is None:
+            done = cleaned[value] = clean_text(value)
+        return done
+    if kind is dict:
+        return {key: _inert(item, cleaned) for key, item in value.items()}
+    if kind is list:
+        return [_inert(item, cleaned) for item in value]
     return value
 
 
-def event_json(event: Event) -> dict[str, Any]:
+def event_json(event: Event, cleaned: dict[str, str] | None = None) -> dict[str, Any]:
     """One event as a plain JSON object (see events/data/event.schema.json)."""
-    return _inert(_event_fields(event))
+    return _inert(_event_fields(event), {} if cleaned is None else cleaned)
 
 
 def _event_fields(event: Event) -> dict[str, Any]:
@@ -112,9 +117,10 @@ def _event_fields(event: Event) -> dict[str, Any]:
 def to_data(agenda: Agenda) -> dict[str, Any]:
     """The agenda as plain JSON values (see events/data/event.schema.json)."""
     arguments.agenda("to_data", agenda)
+    cleaned: dict[str, str] = {}
     return {
         "window": {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()},
-        "events": [event_json(e) for e in agenda.events],
+        "events": [event_json(e, cleaned) for e in agenda.events],
     }
 
 
