@@ -76,6 +76,8 @@ _COHOST = re.compile(
     r"|together\s+with",
     re.IGNORECASE,
 )
+#: The words between an anchor and the next link that carry the anchor's name on (` Group:`).
+_NAME_GOES_ON = re.compile(r"^[^\W\d][\w'.-]*(?: [^\W\d][\w'.-]*){0,3}:$")
 _CONTINUATION = re.compile(r"^(?:,|&|\+|/|\||and|und|et|y)\s*(.*)$", re.IGNORECASE)
 
 
@@ -174,17 +176,30 @@ def find_links(text: str) -> list[Link]:
     links: list[Link] = []
     seen: set[str] = set()
     previous_end, previous_phrase = 0, ""
+    previous: Link | None = None  # the link before on the line, if listed
     for pos, end, raw, anchor in found:
         label = _label_before(plain, pos, previous_end)
         if previous_phrase and (more := _CONTINUATION.match(label)):
             label = f"{previous_phrase} {more.group(1)}"  # `… and Silicon Girona: <link>`
+        elif (
+            previous is not None
+            and previous.anchor
+            and "\n" not in plain[previous_end:pos]
+            and _NAME_GOES_ON.match(label)
+        ):
+            # `Hosted by [Evil](…) Group: <link>`: the anchor is a piece of the name the
+            # address after the colon belongs to, not a group page of its own
+            label = f"{previous.label} {previous.anchor} {label}"
+            links[-1] = Link(previous.url, "", previous.anchor)
         phrase = _LABEL.search(label)
         previous_end, previous_phrase = max(end, previous_end), phrase.group(0) if phrase else ""
         url = _clean(raw)
+        previous = None
         if not is_http(url) or url in seen:
             continue
         seen.add(url)
         links.append(Link(url, label, anchor))
+        previous = links[-1]
     return links
 
 

@@ -144,7 +144,8 @@ def published_mode(column: str) -> Mode:
 # -- group prefixes and hosts ----------------------------------------------------------------
 
 _PREFIX_SEPARATORS = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
-_BRACKETED = re.compile(r"^\s*\[([^\]]+)\]\s*[:\-–—|]?\s*(.+)$")
+#: `[Group] Title`; `[Group](https://…) …` is a Markdown link typed into the title, no prefix.
+_BRACKETED = re.compile(r"^\s*\[([^\]]+)\](?!\()\s*[:\-–—|]?\s*(.+)$")
 
 
 def prefix_splits(summary: str) -> list[tuple[str, str]]:
@@ -169,6 +170,7 @@ def looks_like_group_name(text: str) -> bool:
     return (
         0 < len(words) <= 6
         and "#" not in text
+        and "](" not in text  # a Markdown link typed into the title
         and not re.search(r"\d", text)
         and not text.endswith((".", "?", "!"))
         and not is_generic_title(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from events.rules.html import read_description, unescape
+from events.rules.links import find_links, is_labelled_group_link, label_name
 
 
 def test_upper_case_tags_and_quoted_gt_in_attributes() -> None:
@@ -43,3 +44,20 @@ def test_markdown_links_in_plain_text_read_as_anchors() -> None:
     assert [(a.href, a.text, doc.text[a.start : a.end]) for a in doc.anchors] == [
         ("https://lu.ma/abc", "our page", "our page")
     ]
+
+
+def test_a_markdown_link_inside_a_hosts_name_is_not_the_hosts_page() -> None:
+    text = "Hosted by [Evil](https://evil.example/) Crew: https://www.meetup.com/rust-x/"
+    evil, group = find_links(text)
+    assert evil.url == "https://evil.example/" and not is_labelled_group_link(evil)
+    assert group.url == "https://www.meetup.com/rust-x/" and is_labelled_group_link(group)
+    assert label_name(group) == "Evil Crew"
+
+
+def test_a_markdown_link_as_the_hosts_name_is_the_hosts_page() -> None:
+    (link,) = find_links("Hosted by [Rust Berlin](https://www.meetup.com/rust-berlin/). Join!")
+    assert is_labelled_group_link(link) and label_name(link) == "Rust Berlin"
+    first, second = find_links(
+        "Hosted by [Rust Berlin](https://a.example/)\nCrew: https://b.example/"
+    )
+    assert is_labelled_group_link(first) and not is_labelled_group_link(second)

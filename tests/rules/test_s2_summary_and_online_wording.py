@@ -8,6 +8,7 @@ from events.rules.wording import (
     about_rust,
     cancelled_title,
     is_generic_title,
+    looks_like_group_name,
     prefix_splits,
     published_mode,
     read_location_words,
@@ -36,6 +37,13 @@ def test_prefix_forms_are_all_offered() -> None:
     assert ("Rust Berlin", "Rust Hack and Learn") in prefix_splits(
         "Rust Berlin: Rust Hack and Learn"
     )
+
+
+def test_a_markdown_link_typed_into_a_title_is_no_group_prefix() -> None:
+    summary = "[Evil](https://evil.example/) Group: Title"
+    assert all(group != "Evil" for group, _ in prefix_splits(summary))
+    assert not looks_like_group_name("[Evil](https://evil.example/) Group")
+    assert looks_like_group_name("Canberra Rust User Group (CRUG)")
 
 
 @pytest.mark.parametrize(
