@@ -457,6 +457,48 @@ def test_a_person_names_the_group_only_when_no_organisation_does():
     assert out.group.name == "Rust NYC"  # the Organization, not Jane Host
 
 
+def _hosted_by(*organizers: dict[str, str]) -> str:
+    return jsonld(
+        HACK_URL,
+        name="Rust Hack and Learn",
+        startDate="2025-11-20T19:00:00+01:00",
+        eventAttendanceMode="https://schema.org/OnlineEventAttendanceMode",
+        organizer=list(organizers),
+    )
+
+
+BERLIN_ORG = {
+    "@type": "Organization",
+    "name": "Rust Berlin",
+    "url": "https://meetup.com/rust-berlin",
+}
+SRUG_AS_PERSON = {"@type": "Person", "name": "SRUG", "url": "https://example.org/srug"}
+
+
+def test_a_known_group_organising_beside_the_entrys_is_its_co_host():
+    (out,), notes = check(online_hack(), served(HACK_URL, _hosted_by(BERLIN_ORG, SRUG_AS_PERSON)))
+    assert [g.name for g in out.groups] == ["Rust Berlin", "Seattle Rust User Group"]
+    assert out.changed == ("group",)
+    assert [n.kind for n in notes] == [ProblemKind.PAGE_CHANGED]
+    assert "co-host 'Seattle Rust User Group'" in notes[0].message
+
+
+@pytest.mark.parametrize(
+    "organizers",
+    [
+        # people and names the registry does not know are no groups
+        (BERLIN_ORG, {"@type": "Person", "name": "Jane Host", "url": "https://x.example/jane"}),
+        # a page that does not name the entry's own group says nothing of its co-hosts
+        (SRUG_AS_PERSON, {"@type": "Organization", "name": "Rust NYC"}),
+        (BERLIN_ORG,),
+    ],
+)
+def test_no_co_host_without_a_known_group_beside_the_entrys_own(organizers):
+    ev = online_hack()
+    (out,), notes = check(ev, served(HACK_URL, _hosted_by(*organizers)))
+    assert out.groups == ev.groups and notes == ()
+
+
 # -- the date --------------------------------------------------------------------------------
 
 

@@ -270,7 +270,10 @@ class _Reconciliation:
         """The organiser names the group of an entry that names none the registry knows."""
         doubts = {p.kind for p in self.event.problems} & _GROUP_DOUBTS
         organizers = self.facts.organizers
-        if not doubts or not organizers:
+        if not doubts:
+            self._cohosts()
+            return
+        if not organizers:
             return
         known = []
         for organizer in organizers:
@@ -313,6 +316,33 @@ class _Reconciliation:
             self.place = chosen.home
         was = f" (the calendar gives {current.name!r})" if current else ""
         self.note("group", f"group {chosen.name!r} from the organiser on {self.where}{was}")
+
+    def _cohosts(self) -> None:
+        """Groups the page names as organisers beside the entry's own (`Rust Girona` and
+        `Silicon Girona`) are its co-hosts, when the registry knows them: people and unknown
+        names are not groups."""
+        organizers = self.facts.organizers
+        if len(organizers) < 2 or not self.groups:
+            return
+        ours = {name_key(g.name) for g in self.groups}
+        ours |= {key for g in self.groups if (key := link_key(g.url or ""))}
+        found: list[Group] = []
+        for organizer in organizers:
+            record = self.registry.by_link(organizer.url) or self.registry.by_name(organizer.name)
+            if record is not None:
+                found.append(record.group)
+        if not any(name_key(g.name) in ours or link_key(g.url or "") in ours for g in found):
+            return  # the page does not say the entry's group organises it
+        added = []
+        for group in found:
+            key = name_key(group.name)
+            if key not in ours and (not group.url or link_key(group.url) not in ours):
+                ours.add(key)
+                added.append(group)
+        if added:
+            self.groups = (*self.groups, *added)
+            names = ", ".join(repr(g.name) for g in added)
+            self.note("group", f"co-host {names} from the organisers on {self.where}")
 
     def _mode_and_place(self) -> None:
         """The page's mode, as long as an in-person or hybrid event keeps a venue to be listed
