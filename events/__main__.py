@@ -1,5 +1,5 @@
 """`python -m events` is the command line."""
 
-from events.cli import main
+from events.cli import run
 
-raise SystemExit(main())
+run()

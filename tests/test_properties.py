@@ -553,6 +553,24 @@ def test_clean_text_is_one_clean_line_and_idempotent(text):
 @given(
     st.one_of(any_text, st.text(alphabet=" \u00a0\u115fab\u200d\u034f\u3164\U000e0041", max_size=8))
 )
+def test_json_taken_as_already_clean_holds_only_clean_strings(text):
+    import json
+
+    from events.rules.text import json_already_clean
+
+    values = {"a": text, "b": [text, "x" + text, None], "c": {"d": text + "y", "e": 1}}
+    compact = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    if json_already_clean(compact):
+        assert all(clean_text(item) == item for item in (text, "x" + text, text + "y"))
+    single = json.dumps({"a": text}, ensure_ascii=False, separators=(",", ":"))
+    if text.isascii() and '"' not in text and "\\" not in text:  # else it may go the long way
+        assert json_already_clean(single) is (clean_text(text) == text)
+
+
+@bounded(300)
+@given(
+    st.one_of(any_text, st.text(alphabet=" \u00a0\u115fab\u200d\u034f\u3164\U000e0041", max_size=8))
+)
 def test_text_taken_as_already_clean_is_what_the_full_cleaning_gives(text):
     from events.rules.text import _cleaned
 

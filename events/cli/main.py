@@ -13,11 +13,13 @@ draft); warnings, progress and reports go to standard error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 PROG = "twir-events"
 MAX_WEEKS = 52
@@ -449,5 +451,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return commands.run(args)
 
 
+def run() -> NoReturn:
+    """The console script: `main`, its output flushed, then out at once. What a run holds (a
+    feed of megabytes, the registry, thousands of events) needs no freeing: the interpreter's
+    teardown would cost a dense run a few percent. Files were already replaced atomically."""
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    run()

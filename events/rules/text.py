@@ -79,6 +79,24 @@ def _already_clean(text: str) -> bool:
     )
 
 
+#: What JSON writes for a control character (`\n`, `\u001b`…); a backslash typed before `n`
+#: reads the same here, which only sends it the long way.
+_JSON_CONTROL = re.compile(r"\\(?:[nrtbf]|u00[01])")
+
+
+def json_already_clean(compact: str) -> bool:
+    """Whether every string in `compact` (JSON written with `separators=(",", ":")` and
+    `ensure_ascii=False`) is already what `clean_text` makes of it, so that a document of
+    thousands of strings is checked at once. Such JSON has no space of its own: a space next
+    to a quote is a string's first or last character."""
+    return (
+        _already_clean(compact)
+        and '" ' not in compact
+        and ' "' not in compact
+        and not _JSON_CONTROL.search(compact)
+    )
+
+
 def _cleaned(text: str) -> str:
     text = _SURROGATES.sub("", _CONTROLS.sub(" ", text))
     text = _INVISIBLE.sub("", text)

@@ -17,7 +17,7 @@ from events.model import Agenda, Event, Group, PageFacts, Place
 from events.rules import block
 from events.rules.links import safe_url
 from events.rules.places import display
-from events.rules.text import clean_text
+from events.rules.text import clean_text, json_already_clean
 
 
 def to_markdown(agenda: Agenda, *, header: bool = True) -> str:
@@ -89,7 +89,21 @@ def _inert(value: Any, cleaned: dict[str, str]) -> Any:
 
 def event_json(event: Event, cleaned: dict[str, str] | None = None) -> dict[str, Any]:
     """One event as a plain JSON object (see events/data/event.schema.json)."""
-    return _inert(_event_fields(event), {} if cleaned is None else cleaned)
+    return json.loads(_event_text(event, {} if cleaned is None else cleaned))
+
+
+def _event_text(event: Event, cleaned: dict[str, str]) -> str:
+    """One event as one line of JSON, every string through `clean_text`: most events are
+    checked whole on their JSON text, in C (`json_already_clean`), the others string by
+    string."""
+    fields = _event_fields(event)
+    text = json.dumps(fields, ensure_ascii=False, separators=_COMPACT)
+    if json_already_clean(text):
+        return text
+    return json.dumps(_inert(fields, cleaned), ensure_ascii=False, separators=_COMPACT)
+
+
+_COMPACT = (",", ":")
 
 
 def _event_fields(event: Event) -> dict[str, Any]:
@@ -117,20 +131,17 @@ def _event_fields(event: Event) -> dict[str, Any]:
 def to_data(agenda: Agenda) -> dict[str, Any]:
     """The agenda as plain JSON values (see events/data/event.schema.json)."""
     arguments.agenda("to_data", agenda)
-    cleaned: dict[str, str] = {}
-    return {
-        "window": {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()},
-        "events": [event_json(e, cleaned) for e in agenda.events],
-    }
+    return json.loads(to_json(agenda))
 
 
 def to_json(agenda: Agenda) -> str:
     """The agenda as a JSON document, UTF-8 text: one event a line, so that it diffs well, and
     written by json's C encoder (an indented dump would be several times slower)."""
     arguments.agenda("to_json", agenda)
-    data = to_data(agenda)
-    window = json.dumps(data["window"], ensure_ascii=False)
-    if not data["events"]:
-        return f'{{"window": {window}, "events": []}}\n'
-    events = ",\n".join(json.dumps(event, ensure_ascii=False) for event in data["events"])
-    return f'{{"window": {window}, "events": [\n{events}\n]}}\n'
+    days = {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()}
+    window = json.dumps(days, separators=_COMPACT)
+    if not agenda.events:
+        return f'{{"window":{window},"events":[]}}\n'
+    cleaned: dict[str, str] = {}
+    events = ",\n".join(_event_text(event, cleaned) for event in agenda.events)
+    return f'{{"window":{window},"events":[\n{events}\n]}}\n'
