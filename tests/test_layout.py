@@ -85,3 +85,24 @@ def test_the_rules_are_listed_by_their_calendar_section() -> None:
         assert f"`{path.stem}`" in index, f"rules/{path.name} is not in the index"
         doc = ast.get_docstring(ast.parse(path.read_text("utf-8"))) or ""
         assert "CALENDAR.md §" in doc, f"rules/{path.name} names no section of CALENDAR.md"
+
+
+def test_the_public_names_load_when_first_used_and_help_loads_none() -> None:
+    import subprocess
+    import sys
+
+    import events
+
+    for name in events.__all__:
+        assert getattr(events, name).__name__ == name
+    assert set(events.__all__) == set(events._HOMES) and set(events.__all__) <= set(dir(events))
+    with pytest.raises(AttributeError):
+        events.no_such_name  # noqa: B018
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, events.cli.main; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for heavy in ("events.pipeline", "events.stages.render", "icalendar", "httpx", "rich"):
+        assert f"'{heavy}'" not in loaded
