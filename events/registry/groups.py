@@ -142,6 +142,7 @@ class Registry:
         self._by_name: dict[str, RegistryGroup] = {}
         self._by_title: dict[str, RegistryGroup] = {}
         self._specific: list[tuple[str, RegistryGroup]] | None = None
+        self._contained: dict[str, RegistryGroup | None] = {}  # by_title's scans, remembered
         recent = sorted(self._groups, key=lambda g: g.last_seen or date.min, reverse=True)
         for tier in (self._pinned, recent):
             for group in tier:
@@ -254,13 +255,17 @@ class Registry:
         found = self._by_title.get(key)
         if found is not None:
             return found
+        if key in self._contained:
+            return self._contained[key]
         padded = f" {key} "
         owners = {
             id(group): group
             for known, group in self._specific_titles()
             if known in padded or padded in known
         }
-        return next(iter(owners.values())) if len(owners) == 1 else None
+        found = next(iter(owners.values())) if len(owners) == 1 else None
+        self._contained[key] = found
+        return found
 
     def _specific_titles(self) -> list[tuple[str, RegistryGroup]]:
         """The remembered titles of two words or more that are not generic, padded."""

@@ -222,6 +222,7 @@ def _clean(url: str) -> str:
 # -- what a link points at -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 

@@ -23,6 +23,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 def fold(text: str) -> str:
     """Lower case without accents: `Łódź` → `lodz`, `Straße` → `strasse`."""
+    if text.isascii():
+        return text.lower()  # no accent to take off, and casefold is lower
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
