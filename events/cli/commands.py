@@ -61,7 +61,7 @@ def _archive(args: argparse.Namespace, *near: Path) -> str | None:
     """--archive, else the TWIR checkout the command runs in (or the draft is in), if any."""
     if args.archive or args.no_archive:
         return args.archive
-    from events.registry.refresh import find_checkout
+    from events.registry.checkout import find_checkout
 
     try:
         here = [Path.cwd()]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from events.model import Place
 from events.registry.archive import Block, Listing, parse_block
+from events.registry.checkout import find_checkout
 from events.registry.groups import Registry, RegistryGroup
 from events.registry.learn import learn_blocks
 from events.rules.issue import events_block, issue_date
@@ -40,30 +41,6 @@ __all__ = [
 KNOWN_MARGIN = timedelta(days=365)
 
 Naming = tuple[date, str, str | None, Place | None]
-
-
-def find_checkout(start: Path) -> Path | None:
-    """The TWIR repository `start` is in: it or a parent with `content/` and `draft/` that
-    holds TWIR's files (`draft/DRAFT_TEMPLATE`, `tools/create_draft.py`, or issues named
-    `YYYY-MM-DD-this-week-in-rust.md`); None when there is none."""
-    try:
-        start = start.resolve()
-    except OSError:
-        return None
-    for folder in (start, *start.parents):
-        content, draft = folder / "content", folder / "draft"
-        if content.is_dir() and draft.is_dir() and _holds_twir(folder):
-            return folder
-    return None
-
-
-def _holds_twir(folder: Path) -> bool:
-    if (folder / "draft" / "DRAFT_TEMPLATE").is_file():
-        return True
-    if (folder / "tools" / "create_draft.py").is_file():
-        return True
-    issues = (folder / name for name in ("content", "draft"))
-    return any(next(place.glob("*-this-week-in-rust.md"), None) for place in issues)
 
 
 def archive_folders(path: Path) -> list[Path]:

@@ -2,7 +2,8 @@
 
 Where an entry's links are, what each points at (an event page, a group's page, a meeting
 room, a map), which group a link belongs to, and when two links are the same page. Every part
-of the tool that compares or classifies links asks this module.
+of the tool that compares or classifies links asks this module. The functions are pure; those
+asked of the same links thousands of times a run remember their answers (`lru_cache`).
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class Link:
 # -- addresses -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def host_of(url: str) -> str:
     """The lower-case host without `www.`, "" when the URL has none."""
     try:
@@ -113,7 +115,7 @@ def is_http(url: str | None) -> bool:
     return _is_http(url)
 
 
-@lru_cache(maxsize=8192)  # pure, and asked of the same few links again and again
+@lru_cache(maxsize=8192)
 def _is_http(url: str) -> bool:
     try:
         parts = urlsplit(url)
@@ -130,7 +132,7 @@ def safe_url(url: str | None) -> str | None:
     return _quoted(url)
 
 
-@lru_cache(maxsize=8192)  # pure, and asked of the same few links again and again
+@lru_cache(maxsize=8192)
 def _quoted(url: str) -> str:
     return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]", errors="replace")  # lone surrogates
 
@@ -332,18 +334,21 @@ def _meetup_path(url: str) -> list[str] | None:
     return segments
 
 
+@lru_cache(maxsize=8192)
 def meetup_slug(url: str) -> str | None:
     """The group's urlname in any meetup.com link (group page, event, feed), lower-cased."""
     path = _meetup_path(url)
     return path[0].lower() if path else None
 
 
+@lru_cache(maxsize=8192)
 def meetup_group_page(url: str) -> str | None:
     """`https://www.meetup.com/<urlname>` for any Meetup link that names a group."""
     path = _meetup_path(url)
     return f"https://www.meetup.com/{path[0]}" if path else None
 
 
+@lru_cache(maxsize=8192)
 def meetup_event_id(url: str) -> str | None:
     """The id of a Meetup event page (`/<slug>/events/<id>/`), lower-cased."""
     path = _meetup_path(url)
@@ -385,6 +390,7 @@ def _split(url: str) -> tuple[str, str, str, list[str]] | None:
     return host, parts.query, parts.path, segments
 
 
+@lru_cache(maxsize=8192)
 def link_key(url: str | None) -> str | None:
     """The form under which two links count as the same page, or None if it is no web link.
 
