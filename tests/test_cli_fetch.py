@@ -3,7 +3,7 @@
 
 Standard output must carry the block and nothing else; a feed served from the cache costs one
 warning line naming it and the copy's age; a feed that cannot be read at all costs one line and a
-non-zero exit. The server is the threaded one of test_fetch.py.
+non-zero exit. The server is the threaded one of tests/servers.py.
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ from pytest_httpserver import HTTPServer
 
 from events.cli import build_parser
 from events.io.cache import CacheEntry, FeedCache
-from tests import test_fetch
+from tests import servers
 from tests.test_fetch import SIGN_IN, _closed_port
 
-# The threaded loopback server of test_fetch.py, shared by assignment: pytest finds fixtures
-# among a module's names, and a plain import would read as unused to the linter.
-_server = test_fetch._server
-server = test_fetch.server
+_server = servers.threaded_server
+server = servers.cleared_server
 
 REPO = Path(__file__).resolve().parents[1]
 #: These runs are about feeds: their events' pages (www.meetup.com) are not asked for.

@@ -26,6 +26,11 @@ from events.stages.fetch import (
     human_age,
     icalendar_problem,
 )
+from tests import servers
+
+_server = servers.threaded_server
+server = servers.cleared_server
+_plain_network = servers.plain_network
 
 
 def _calendar(*uids: str) -> bytes:
@@ -44,34 +49,8 @@ SIGN_IN = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign i
 LAST_MODIFIED = "Wed, 19 Nov 2025 10:00:00 GMT"
 
 
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    """A threaded server, so that a slow handler never holds up another request."""
-    server = HTTPServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
-    _server.clear()
-
-
 def _spec(server: HTTPServer, path: str = "/cal.ics", name: str = "Rust Calendar") -> FeedSpec:
     return FeedSpec(name=name, source=server.url_for(path))
-
-
-@pytest.fixture(autouse=True)
-def _plain_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy or certificate variable of the machine's leaks into a test."""
-    from tests.loopback import PROXY_VARIABLES
-
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _fetch(specs: list[FeedSpec], cache_dir: Path, **options: object) -> FetchOutcome:

@@ -24,33 +24,15 @@ from events.io.http import (
     parse_retry_after,
     url_problem,
 )
-from tests.loopback import PROXY_VARIABLES, CertificateAuthority, ConnectProxy, to
+from tests import servers
+from tests.loopback import CertificateAuthority, ConnectProxy, to
+
+_server = servers.threaded_server
+server = servers.cleared_server
+_plain_network = servers.plain_network
 
 HTML = b"<!DOCTYPE html><html><head><title>Rust Meetup</title></head><body>hi</body></html>"
 SIGN_IN = b"<html><head><title>Log in</title></head><body>Sign in to Meetup</body></html>"
-
-
-@pytest.fixture(autouse=True)
-def _plain_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy or certificate variable of the machine's leaks into a test."""
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
-    _server.clear()
 
 
 def _pages(urls: list[str], cache: Path, **options: object) -> dict[str, Page]:

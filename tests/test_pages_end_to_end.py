@@ -29,33 +29,16 @@ from events import build_agenda, to_markdown
 from events.io.http import Page, fetch_pages
 from events.model import Agenda, FeedData, FeedSpec, ProblemKind, Window
 from tests import event_pages as pages
+from tests import servers
 from tests.loopback import PROXY_VARIABLES, CertificateAuthority, ConnectProxy, to
+
+_server = servers.threaded_server
+server = servers.cleared_server
+_plain_network = servers.plain_network
 
 REPO = Path(__file__).resolve().parents[1]
 WINDOW = Window.of_weeks(date(2025, 11, 19), 4)
 SLOW = 3.0  # seconds the slow page takes; the runs below give up on a page after 1 s
-
-
-@pytest.fixture(autouse=True)
-def _plain_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
-    _server.clear()
 
 
 def vevent(uid: str, summary: str, start: str, location: str, url: str) -> str:

@@ -239,39 +239,32 @@ def _entry_words(body: bytes, begin: int, end: int) -> tuple[str | None, str | N
     return found.get(b"UID"), found.get(b"SUMMARY")
 
 
-def _unclosed(spec: model.FeedSpec, body: bytes, begin: int, end: int) -> model.Problem:
+def _unreadable(spec: model.FeedSpec, body: bytes, begin: int, end: int, why: str) -> model.Problem:
+    """An entry set aside before it is read, named by what its raw lines say."""
     uid, summary = _entry_words(body, begin, end)
     return model.Problem(
         model.ProblemKind.UNREADABLE_ENTRY,
         spec.name,
-        "this entry has no END:VEVENT: it is not read",
+        why,
         uid=uid or "(no UID)",
         summary=summary or "",
     )
+
+
+def _unclosed(spec: model.FeedSpec, body: bytes, begin: int, end: int) -> model.Problem:
+    return _unreadable(spec, body, begin, end, "this entry has no END:VEVENT: it is not read")
 
 
 def _unbalanced(spec: model.FeedSpec, body: bytes, group: tuple[Any, ...]) -> model.Problem:
-    uid, summary = _entry_words(body, group[0].begin, group[0].end)
-    return model.Problem(
-        model.ProblemKind.UNREADABLE_ENTRY,
-        spec.name,
-        "a component inside this entry is not closed (BEGIN without END): it is not read",
-        uid=uid or "(no UID)",
-        summary=summary or "",
-    )
+    why = "a component inside this entry is not closed (BEGIN without END): it is not read"
+    return _unreadable(spec, body, group[0].begin, group[0].end, why)
 
 
 def _too_large(spec: model.FeedSpec, body: bytes, group: tuple[Any, ...]) -> model.Problem:
     entry = max(group, key=lambda e: e.end - e.begin)
-    uid, summary = _entry_words(body, entry.begin, entry.end)
     size = (entry.end - entry.begin) // 1000
-    return model.Problem(
-        model.ProblemKind.UNREADABLE_ENTRY,
-        spec.name,
-        f"this entry is {size} kB long, more than any calendar entry needs: it is not read",
-        uid=uid or "(no UID)",
-        summary=summary or "",
-    )
+    why = f"this entry is {size} kB long, more than any calendar entry needs: it is not read"
+    return _unreadable(spec, body, entry.begin, entry.end, why)
 
 
 # -- the full path: icalendar and recurring-ical-events ----------------------------------------
