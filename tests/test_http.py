@@ -16,6 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from events.io.cache import CacheEntry, FeedCache
 from events.io.http import (
     Decoder,
     HttpFailure,
@@ -318,6 +319,34 @@ def test_a_name_that_does_not_resolve_fails_at_once_without_retries(tmp_path) ->
     assert page.origin == "failed" and "does not resolve" in (page.error or "")
     assert "attempts" not in (page.error or "")
     assert time.monotonic() - started < 5
+
+
+def test_pages_of_names_that_do_not_resolve_cost_no_client(server, tmp_path) -> None:
+    """On a machine without a network every page fails at once, from its cached copy if there
+    is one, and httpx is never loaded; a page of a host that resolves is still fetched."""
+    import subprocess
+    import sys
+
+    cached = "https://feed.invalid/events/2/"
+    FeedCache.pages(tmp_path).store(CacheEntry(cached, HTML, fetched_at=time.time()))
+    script = (
+        "import sys; from events.io.http import fetch_pages\n"
+        f"pages = fetch_pages(['https://feed.invalid/events/1/', {cached!r}],"
+        f" cache_dir={str(tmp_path)!r})\n"
+        "print('httpx' in sys.modules, *(p.origin + ': ' + str(p.error) for p in pages.values()),"
+        " sep='\\n')"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.splitlines() == [
+        "False",
+        "failed: cannot connect (the name feed.invalid does not resolve)",
+        "cached: cannot connect (the name feed.invalid does not resolve); using the cached copy",
+    ]
+    url = server.url_for("/here")
+    server.expect_request("/here").respond_with_data(HTML, content_type="text/html")
+    pages = _pages(["https://feed.invalid/events/1/", url], tmp_path)
+    assert pages[url].origin == "fresh" and pages[url].body == HTML
+    assert "does not resolve" in (pages["https://feed.invalid/events/1/"].error or "")
 
 
 def test_a_refused_connection_fails_at_once_without_retries(tmp_path) -> None:

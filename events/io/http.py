@@ -17,6 +17,7 @@ are imported only when something is fetched, so that a run on local files starts
 from __future__ import annotations
 
 import os
+import re
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
@@ -533,6 +534,9 @@ class Decoder:
 # --- words and small rules --------------------------------------------------------------------
 
 
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be requested at all (not http(s), no host, a bad port), so that it
     fails at once."""
@@ -545,7 +549,7 @@ def url_problem(url: str) -> str | None:
         return "not an http(s) address"
     if not parts.hostname:
         return "not a valid URL (no host)"
-    if any(c.isspace() or ord(c) < 32 for c in url):
+    if _SPACE_OR_CONTROL.search(url):
         return "not a valid URL (a space or a control character in it)"
     return None
 
@@ -762,13 +766,75 @@ async def _fetch_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) ->
     fetchable = [u for u in urls if url_problem(u) is None]
     if opts.offline or not fetchable:
         return {url: _page_offline(url, cache, opts) for url in urls}
+    unknown = await _names_unknown(fetchable, min(opts.timeout, 5.0))
+    pages = {
+        url: _unreached(url, cache, opts, unknown[host])
+        for url in fetchable
+        if (host := _host(url)) in unknown
+    }
+    asked = [url for url in urls if url not in pages]
+    if not any(url in fetchable for url in asked):  # nothing to fetch: httpx is not even loaded
+        pages.update((url, _page_offline(url, cache, opts)) for url in asked)
+        return {url: pages[url] for url in urls}
     try:
         client = Client(timeout=opts.timeout, deadline=opts.deadline, per_host=opts.per_host)
         async with client:
-            pages = await asyncio.gather(*(_page(client, url, cache, opts) for url in urls))
+            got = await asyncio.gather(*(_page(client, url, cache, opts) for url in asked))
     except HttpFailure as err:  # the client itself could not be made (certificates, proxy)
         return {url: _page_failed(url, str(err), None) for url in urls}
-    return dict(zip(urls, pages, strict=True))
+    pages.update(zip(asked, got, strict=True))
+    return {url: pages[url] for url in urls}
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+async def _names_unknown(urls: list[str], timeout: float) -> dict[str, HttpFailure]:
+    """The pages' hosts whose names do not resolve, asked once each before any client is made
+    (on a machine without a network, the page stage then costs next to nothing). Behind a proxy
+    the proxy resolves names, and certificates of one's own (`SSL_CERT_FILE`) are checked by
+    the client, whose errors say what is wrong: nothing is asked here then."""
+    import asyncio
+    import socket
+
+    if any(os.environ.get(name) for name in _CONFIGURED_NETWORK):
+        return {}
+    loop = asyncio.get_running_loop()
+
+    async def unknown(host: str) -> HttpFailure | None:
+        try:
+            await asyncio.wait_for(loop.getaddrinfo(host, 443), timeout)
+        except socket.gaierror:
+            return HttpFailure(
+                f"cannot connect (the name {host} does not resolve)", unreachable=True
+            )
+        except (OSError, TimeoutError, UnicodeError, ValueError):
+            return None  # the client will say what it is
+        return None
+
+    hosts = list(dict.fromkeys(_host(url) for url in urls))
+    found = await asyncio.gather(*(unknown(host) for host in hosts))
+    return {host: why for host, why in zip(hosts, found, strict=True) if why is not None}
+
+
+_CONFIGURED_NETWORK = (
+    *(name for base in ("https_proxy", "http_proxy", "all_proxy") for name in (base, base.upper())),
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+)
+
+
+def _unreached(url: str, cache: FeedCache, opts: _PageOptions, err: HttpFailure) -> Page:
+    """A page whose host cannot be reached: its cached copy, else a failure."""
+    entry = _load_entry(cache, url)
+    if entry is not None and entry.body is not None:
+        with suppress(OSError):
+            cache.store(entry.with_error(str(err), time.time()))
+        opts.emit(url, "cached")
+        return _from_entry(entry, f"{err}; using the cached copy")
+    opts.emit(url, "failed")
+    return _page_failed(url, str(err), None)
 
 
 async def _page(client: Client, url: str, cache: FeedCache, opts: _PageOptions) -> Page:
