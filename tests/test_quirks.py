@@ -33,6 +33,16 @@ EXPECTED = {
     "html-uppercase-anchor-and-gt-in-attribute": (0, []),
     # §2 The group: the entry's own link beats a title remembered for another group
     "remembered-title-but-another-groups-link": (0, ["named after the Meetup address"]),
+    # §1 Google: a date-only UNTIL under a timed series includes that day, as Google shows it
+    "google-date-only-until-includes-its-day": (0, []),
+    # §1 Google: floating times are the calendar's X-WR-TIMEZONE (18:00 in Sydney, not UTC)
+    "x-wr-timezone-floating-times": (0, []),
+    # §2 Time: a UTC one-off is dated where it happens (23:00 UTC is the next morning there)
+    "utc-evening-is-next-day-at-the-venue": (0, []),
+    # §1 Google: a "this and following" split (`_R…` UID) lists each evening once
+    "this-and-following-split-listed-once": (0, []),
+    # §2 SUMMARY: STATUS:CANCELLED is left out, and said
+    "status-cancelled-left-out": (0, ["cancelled on 2025-12-02; left out"]),
 }
 
 
