@@ -768,12 +768,12 @@ async def _fetch_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) ->
         return {url: _page_offline(url, cache, opts) for url in urls}
     unknown = await _names_unknown(fetchable, min(opts.timeout, 5.0))
     pages = {
-        url: _unreached(url, cache, opts, unknown[host])
+        url: await _without_answer(url, _load_entry(cache, url), why, cache, opts, time.time())
         for url in fetchable
-        if (host := _host(url)) in unknown
+        if (why := unknown.get(_host(url))) is not None
     }
     asked = [url for url in urls if url not in pages]
-    if not any(url in fetchable for url in asked):  # nothing to fetch: httpx is not even loaded
+    if not set(asked) & set(fetchable):  # nothing to fetch: httpx is not even loaded
         pages.update((url, _page_offline(url, cache, opts)) for url in asked)
         return {url: pages[url] for url in urls}
     try:
@@ -825,12 +825,17 @@ _CONFIGURED_NETWORK = (
 )
 
 
-def _unreached(url: str, cache: FeedCache, opts: _PageOptions, err: HttpFailure) -> Page:
-    """A page whose host cannot be reached: its cached copy, else a failure."""
-    entry = _load_entry(cache, url)
+async def _without_answer(
+    url: str,
+    entry: CacheEntry | None,
+    err: HttpFailure,
+    cache: FeedCache,
+    opts: _PageOptions,
+    asked_at: float,
+) -> Page:
+    """A page no server answered (`err` has no status): its cached copy, else a failure."""
     if entry is not None and entry.body is not None:
-        with suppress(OSError):
-            cache.store(entry.with_error(str(err), time.time()))
+        await _store_entry(cache, entry.with_error(str(err), asked_at))
         opts.emit(url, "cached")
         return _from_entry(entry, f"{err}; using the cached copy")
     opts.emit(url, "failed")
@@ -874,12 +879,7 @@ async def _page_online(client: Client, url: str, cache: FeedCache, opts: _PageOp
             await _store_entry(cache, kept)
             opts.emit(url, "failed")
             return Page(url, err.final_url, err.status, None, None, "failed", str(err))
-        if entry is not None and entry.body is not None:
-            await _store_entry(cache, entry.with_error(str(err), now))
-            opts.emit(url, "cached")
-            return _from_entry(entry, f"{err}; using the cached copy")
-        opts.emit(url, "failed")
-        return _page_failed(url, str(err), None)
+        return await _without_answer(url, entry, err, cache, opts, now)
     if got.status == 304:
         if entry is None or entry.body is None:
             opts.emit(url, "failed")
