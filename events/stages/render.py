@@ -70,29 +70,24 @@ def _page(page: PageFacts | None) -> dict[str, Any] | None:
     }
 
 
-def _inert(value: Any, cleaned: dict[str, str]) -> Any:
+def _inert(value: Any) -> Any:
     """Every string of a JSON value through `clean_text` (links have passed `safe_url`): what
-    a feed, a page or a server wrote cannot carry controls or invisible characters out.
-    `cleaned` remembers the strings already seen (names, places and feeds recur)."""
-    kind = type(value)
-    if kind is str:
-        done = cleaned.get(value)
-        if done is None:
-            done = cleaned[value] = clean_text(value)
-        return done
-    if kind is dict:
-        return {key: _inert(item, cleaned) for key, item in value.items()}
-    if kind is list:
-        return [_inert(item, cleaned) for item in value]
+    a feed, a page or a server wrote cannot carry controls or invisible characters out."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _inert(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
     return value
 
 
-def event_json(event: Event, cleaned: dict[str, str] | None = None) -> dict[str, Any]:
+def event_json(event: Event) -> dict[str, Any]:
     """One event as a plain JSON object (see events/data/event.schema.json)."""
-    return json.loads(_event_text(event, {} if cleaned is None else cleaned))
+    return json.loads(_event_text(event))
 
 
-def _event_text(event: Event, cleaned: dict[str, str]) -> str:
+def _event_text(event: Event) -> str:
     """One event as one line of JSON, every string through `clean_text`: most events are
     checked whole on their JSON text, in C (`json_already_clean`), the others string by
     string."""
@@ -100,7 +95,7 @@ def _event_text(event: Event, cleaned: dict[str, str]) -> str:
     text = json.dumps(fields, ensure_ascii=False, separators=_COMPACT)
     if json_already_clean(text):
         return text
-    return json.dumps(_inert(fields, cleaned), ensure_ascii=False, separators=_COMPACT)
+    return json.dumps(_inert(fields), ensure_ascii=False, separators=_COMPACT)
 
 
 _COMPACT = (",", ":")
@@ -142,6 +137,5 @@ def to_json(agenda: Agenda) -> str:
     window = json.dumps(days, separators=_COMPACT)
     if not agenda.events:
         return f'{{"window":{window},"events":[]}}\n'
-    cleaned: dict[str, str] = {}
-    events = ",\n".join(_event_text(event, cleaned) for event in agenda.events)
+    events = ",\n".join(_event_text(event) for event in agenda.events)
     return f'{{"window":{window},"events":[\n{events}\n]}}\n'
