@@ -326,18 +326,21 @@ class _Reconciliation:
             return
         ours = {name_key(g.name) for g in self.groups}
         ours |= {key for g in self.groups if (key := link_key(g.url or ""))}
+
+        def is_ours(group: Group) -> bool:
+            return name_key(group.name) in ours or link_key(group.url or "") in ours
+
         found: list[Group] = []
         for organizer in organizers:
             record = self.registry.by_link(organizer.url) or self.registry.by_name(organizer.name)
             if record is not None:
                 found.append(record.group)
-        if not any(name_key(g.name) in ours or link_key(g.url or "") in ours for g in found):
+        if not any(is_ours(group) for group in found):
             return  # the page does not say the entry's group organises it
         added = []
         for group in found:
-            key = name_key(group.name)
-            if key not in ours and (not group.url or link_key(group.url) not in ours):
-                ours.add(key)
+            if not is_ours(group):
+                ours.add(name_key(group.name))
                 added.append(group)
         if added:
             self.groups = (*self.groups, *added)
