@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
@@ -275,11 +275,11 @@ def _expand_and_understand(
 
     expansion = expand_planned(feed, planned, share)  # type: ignore[arg-type]
     results: list[tuple[tuple[datetime, str], Event | Problem]] = []
-    understood: dict[tuple[object, ...], tuple[Occurrence, Event | Problem]] = {}
+    understood: dict[tuple[object, ...], _Redating | None] = {}
     for occ in expansion.occurrences:
         key = _entry_of(occ)
         first = understood.get(key)
-        result: Event | Problem | None = None if first is None else _redated(*first, occ)
+        result: Event | Problem | None = None if first is None else _redated(first, occ)
         if result is None:
             try:
                 result = understand(occ, registry)  # type: ignore[arg-type]
@@ -291,8 +291,8 @@ def _expand_and_understand(
                     occ.uid,
                     occ.summary,
                 )
-            if first is None:
-                understood[key] = (occ, result)
+            if key not in understood:
+                understood[key] = _redating(occ, result)
         results.append((order_key(occ), result))
     return expansion.problems, results
 
@@ -312,30 +312,48 @@ def _entry_of(occ: Occurrence) -> tuple[object, ...]:
     )
 
 
-def _redated(first: Occurrence, event: Event | Problem, occ: Occurrence) -> Event | None:
-    """`event`, understood from `first`, for another occurrence of the same entry: dated
-    where that one happens, as `understand` dates it (rules.dates.local_days, with what the
-    entry was understood to be). None when that cannot be told for certain: `understand`
-    then reads the occurrence itself."""
+@dataclass(frozen=True)
+class _Redating:
+    """How the other occurrences of an understood entry are dated: as `understand` dated its
+    first one (rules.dates.local_days, with what the entry was understood to be)."""
+
+    event: Event
+    where: dict[str, object]
+    zone_guessed: object
+
+
+def _redating(first: Occurrence, event: Event | Problem) -> _Redating | None:
+    """How to date `event`'s entry elsewhere, or None when that cannot be told for certain:
+    `understand` then reads each occurrence itself."""
     from events.rules.dates import local_days
 
     if not isinstance(event, Event):
         return None
-    where = {
+    where: dict[str, object] = {
         "mode": event.mode,
         "place": event.place,
         "home": event.groups[0].home if event.groups else None,
-        "tzid": occ.tzid,
-        "calendar_tz": occ.calendar_tz,
+        "tzid": first.tzid,
+        "calendar_tz": first.calendar_tz,
     }
     before = local_days(first.start, first.end, **where)  # type: ignore[arg-type]
     if (before.start, before.first, before.last) != (event.start, event.date, event.end_date):
         return None  # understand dates it otherwise than assumed here
-    when = local_days(occ.start, occ.end, **where)  # type: ignore[arg-type]
-    if when.zone_guessed != before.zone_guessed:
+    return _Redating(event, where, before.zone_guessed)
+
+
+def _redated(redating: _Redating, occ: Occurrence) -> Event | None:
+    """The entry's event for another of its occurrences (the same tzid and calendar zone: they
+    are part of the entry), dated where that one happens; None when its problems would differ."""
+    from events.rules.dates import local_days
+
+    when = local_days(occ.start, occ.end, **redating.where)  # type: ignore[arg-type]
+    if when.zone_guessed != redating.zone_guessed:
         return None  # its problems would differ
     redated = object.__new__(Event)  # `replace` without __init__: a copy for each occurrence
-    vars(redated).update(vars(event), start=when.start, date=when.first, end_date=when.last)
+    vars(redated).update(
+        vars(redating.event), start=when.start, date=when.first, end_date=when.last
+    )
     return redated
 
 
