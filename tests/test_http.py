@@ -9,7 +9,6 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from events.io.http import (
     url_problem,
 )
 from tests import servers
-from tests.loopback import CertificateAuthority, ConnectProxy, to
+from tests.loopback import ConnectProxy, to
 
 _server = servers.threaded_server
 server = servers.cleared_server
@@ -389,19 +388,10 @@ def test_url_problems_are_named(url, words) -> None:
 # --- the standard network environment ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    pytest.importorskip("trustme")
-    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
+authority = servers.certificate_authority
 
 
-@pytest.fixture(scope="module")
-def https_server(authority: CertificateAuthority) -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", threaded=True, ssl_context=authority.server_context())
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
+https_server = servers.tls_server
 
 
 def test_https_with_a_ca_given_by_ssl_cert_file(https_server, authority, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from events.config import load_config
+from tests import servers
 from tests.loopback import (
     PROXY_VARIABLES,
     CertificateAuthority,
@@ -61,10 +62,7 @@ def meetup_feed(urlname: str, number: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    pytest.importorskip("trustme")
-    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
+authority = servers.certificate_authority
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -30,7 +29,7 @@ from events.io.http import Page, fetch_pages
 from events.model import Agenda, FeedData, FeedSpec, ProblemKind, Window
 from tests import event_pages as pages
 from tests import servers
-from tests.loopback import PROXY_VARIABLES, CertificateAuthority, ConnectProxy, to
+from tests.loopback import PROXY_VARIABLES, ConnectProxy, to
 
 _server = servers.threaded_server
 server = servers.cleared_server
@@ -357,19 +356,10 @@ def test_the_json_says_what_each_page_said_and_changed(server, tmp_path):
 # -- real addresses through an HTTPS proxy -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    pytest.importorskip("trustme")
-    return CertificateAuthority(tmp_path_factory.mktemp("ca"))
+authority = servers.certificate_authority
 
 
-@pytest.fixture(scope="module")
-def https_server(authority: CertificateAuthority) -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", threaded=True, ssl_context=authority.server_context())
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
+https_server = servers.tls_server
 
 
 def test_pages_at_their_real_addresses_through_an_https_proxy(https_server, authority, tmp_path):
