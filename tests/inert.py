@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,6 +19,19 @@ markdown_it = pytest.importorskip("markdown_it")
 #: Raw C0/C1 controls, DEL, line and paragraph separators.
 CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 HTTP = re.compile(r"https?://", re.IGNORECASE)
+
+
+def strings(value: object) -> Iterator[str]:
+    """Every string of a JSON value, its keys too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
 
 
 def permissive() -> markdown_it.MarkdownIt:

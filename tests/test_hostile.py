@@ -257,18 +257,6 @@ def test_group_names_and_places_from_anywhere_are_escaped_in_the_block():
 NASTY = "a\x1b[31mb\x00c\u202ed\u200be\u2028f\x85g\ud800h"
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def test_every_json_string_is_clean_whatever_the_feed_or_page_held():
     place = Place(NASTY, "DE", NASTY, NASTY)
     page = PageFacts(
@@ -299,7 +287,7 @@ def test_every_json_string_is_clean_whatever_the_feed_or_page_held():
     text = events.to_json(agenda)
     assert not inert.CONTROLS.search(text) and not inert.invisible(text)
     data = json.loads(text)
-    for string in _strings(data):
+    for string in inert.strings(data):
         assert not inert.CONTROLS.search(string) and not inert.invisible(string), string
     assert data["events"][0]["page"]["organizers"][0]["url"] is None
     assert data == events.to_data(agenda)

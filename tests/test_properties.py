@@ -449,18 +449,6 @@ def _clean(text: str) -> bool:
     return not inert.CONTROLS.search(text) and not inert.invisible(text)
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def check_agenda(agenda: Agenda, uids: list[str]) -> None:
     block = events.to_markdown(agenda)
     assert noncanonical_lines(block) == [], block
@@ -474,7 +462,7 @@ def check_agenda(agenda: Agenda, uids: list[str]) -> None:
 
     text = events.to_json(agenda)
     assert _clean(text)
-    for string in _strings(json.loads(text)):
+    for string in inert.strings(json.loads(text)):
         assert _clean(string), string
     for problem in agenda.problems + agenda.failures:
         assert _clean(str(problem)) and "\n" not in str(problem), str(problem)
@@ -604,7 +592,7 @@ def test_json_strings_are_clean_and_links_http_whatever_an_event_holds(
         problems=(Problem(ProblemKind.NO_GROUP, name, message, uid, title),),
     )
     data = json.loads(events.to_json(Agenda(WINDOW, (), (event,))))
-    for string in _strings(data):
+    for string in inert.strings(data):
         assert _clean(string), string
     (item,) = data["events"]
     for link in (item["url"], item["group"]["url"]):
