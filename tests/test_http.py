@@ -320,9 +320,14 @@ def test_a_name_that_does_not_resolve_fails_at_once_without_retries(tmp_path) ->
     assert time.monotonic() - started < 5
 
 
-def test_pages_of_names_that_do_not_resolve_cost_no_client(server, tmp_path) -> None:
+@pytest.mark.parametrize("certificates", [False, True], ids=["system", "SSL_CERT_FILE"])
+def test_pages_of_names_that_do_not_resolve_cost_no_client(
+    server, authority, tmp_path, certificates
+) -> None:
     """On a machine without a network every page fails at once, from its cached copy if there
-    is one, and httpx is never loaded; a page of a host that resolves is still fetched."""
+    is one, and neither httpx nor an event loop is ever loaded, also where certificates of
+    one's own are configured; a page of a host that resolves is still fetched."""
+    import os
     import subprocess
     import sys
 
@@ -332,11 +337,15 @@ def test_pages_of_names_that_do_not_resolve_cost_no_client(server, tmp_path) -> 
         "import sys; from events.io.http import fetch_pages\n"
         f"pages = fetch_pages(['https://feed.invalid/events/1/', {cached!r}],"
         f" cache_dir={str(tmp_path)!r})\n"
-        "print('httpx' in sys.modules, *(p.origin + ': ' + str(p.error) for p in pages.values()),"
-        " sep='\\n')"
+        "print('httpx' in sys.modules, 'asyncio' in sys.modules,"
+        " *(p.origin + ': ' + str(p.error) for p in pages.values()), sep='\\n')"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    env = dict(os.environ)
+    if certificates:
+        env["SSL_CERT_FILE"] = str(authority.ca_file)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert out.stdout.splitlines() == [
+        "False",
         "False",
         "failed: cannot connect (the name feed.invalid does not resolve)",
         "cached: cannot connect (the name feed.invalid does not resolve); using the cached copy",

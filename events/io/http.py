@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -537,9 +538,10 @@ class Decoder:
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 
+@lru_cache(maxsize=4096)
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be requested at all (not http(s), no host, a bad port), so that it
-    fails at once."""
+    fails at once (asked of each page more than once: remembered)."""
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError for a port out of range or not a number
@@ -734,7 +736,13 @@ def fetch_pages(
         options = _PageOptions(
             offline, refresh, timeout, deadline, max_bytes, per_host, max_redirects, on_progress
         )
-        return run_sync(lambda: _fetch_pages(wanted, cache, options))
+        pages = {} if offline else _unresolved_pages(wanted, cache, options)
+        rest = [url for url in wanted if url not in pages]
+        if any(url_problem(url) is None for url in rest):
+            pages.update(run_sync(lambda: _fetch_pages(rest, cache, options)))
+        else:  # nothing left to fetch: no event loop, and httpx is not even loaded
+            pages.update((url, _page_offline(url, cache, options)) for url in rest)
+        return {url: pages[url] for url in wanted}
     except Exception as exc:  # noqa: BLE001 - the page stage is never stopped by the network
         why = exc if isinstance(exc, HttpFailure) else f"cannot fetch ({one_line(exc)})"
         return {url: Page(url, None, None, None, None, "failed", str(why)) for url in wanted}
@@ -763,66 +771,92 @@ _PAGE_RETRIES = Retries(transient=1, timeouts=0, backoff=0.5, max_wait=2.0)
 async def _fetch_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) -> dict[str, Page]:
     import asyncio
 
-    fetchable = [u for u in urls if url_problem(u) is None]
-    if opts.offline or not fetchable:
+    if opts.offline:
         return {url: _page_offline(url, cache, opts) for url in urls}
-    unknown = await _names_unknown(fetchable, min(opts.timeout, 5.0))
-    pages = {
-        url: await _without_answer(url, _load_entry(cache, url), why, cache, opts, time.time())
-        for url in fetchable
-        if (why := unknown.get(_host(url))) is not None
-    }
-    asked = [url for url in urls if url not in pages]
-    if not set(asked) & set(fetchable):  # nothing to fetch: httpx is not even loaded
-        pages.update((url, _page_offline(url, cache, opts)) for url in asked)
-        return {url: pages[url] for url in urls}
     try:
         client = Client(timeout=opts.timeout, deadline=opts.deadline, per_host=opts.per_host)
         async with client:
-            got = await asyncio.gather(*(_page(client, url, cache, opts) for url in asked))
+            got = await asyncio.gather(*(_page(client, url, cache, opts) for url in urls))
     except HttpFailure as err:  # the client itself could not be made (certificates, proxy)
         return {url: _page_failed(url, str(err), None) for url in urls}
-    pages.update(zip(asked, got, strict=True))
-    return {url: pages[url] for url in urls}
+    return dict(zip(urls, got, strict=True))
 
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-async def _names_unknown(urls: list[str], timeout: float) -> dict[str, HttpFailure]:
-    """The pages' hosts whose names do not resolve, asked once each before any client is made
-    (on a machine without a network, the page stage then costs next to nothing). Behind a proxy
-    the proxy resolves names, and certificates of one's own (`SSL_CERT_FILE`) are checked by
-    the client, whose errors say what is wrong: nothing is asked here then."""
-    import asyncio
+def _unresolved_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) -> dict[str, Page]:
+    """The pages whose host's name does not resolve, settled before any client or event loop
+    is made: on a machine without a network, the page stage then costs next to nothing."""
+    hosts = {url: _host(url) for url in urls if url_problem(url) is None}
+    unknown = _names_unknown(set(hosts.values()), min(opts.timeout, 5.0))
+    pages: dict[str, Page] = {}
+    now = time.time()
+    for url, host in hosts.items():
+        if (why := unknown.get(host)) is not None:
+            pages[url], kept = _unanswered(url, _load_entry(cache, url), why, opts, now)
+            if kept is not None:
+                with suppress(OSError):
+                    cache.store(kept)
+    return pages
+
+
+def _names_unknown(hosts: set[str], timeout: float) -> dict[str, HttpFailure]:
+    """The `hosts` whose names do not resolve, asked at once, each in a thread, for at most
+    `timeout` seconds (a name still unanswered then is left to the client). Behind a proxy the
+    proxy resolves names, and certificates of one's own that are not there (`SSL_CERT_FILE`)
+    are a fault the client names for every page: nothing is asked here then."""
     import socket
+    import threading
 
-    if any(os.environ.get(name) for name in _CONFIGURED_NETWORK):
+    if any(os.environ.get(name) for name in _PROXIES) or _certificates_missing():
         return {}
-    loop = asyncio.get_running_loop()
+    found: dict[str, HttpFailure] = {}
 
-    async def unknown(host: str) -> HttpFailure | None:
+    def ask(host: str) -> None:
         try:
-            await asyncio.wait_for(loop.getaddrinfo(host, 443), timeout)
+            socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
         except socket.gaierror:
-            return HttpFailure(
+            found[host] = HttpFailure(
                 f"cannot connect (the name {host} does not resolve)", unreachable=True
             )
-        except (OSError, TimeoutError, UnicodeError, ValueError):
-            return None  # the client will say what it is
-        return None
+        except (OSError, UnicodeError, ValueError):
+            pass  # the client will say what it is
 
-    hosts = list(dict.fromkeys(_host(url) for url in urls))
-    found = await asyncio.gather(*(unknown(host) for host in hosts))
-    return {host: why for host, why in zip(hosts, found, strict=True) if why is not None}
+    asking = [threading.Thread(target=ask, args=(host,), daemon=True) for host in sorted(hosts)]
+    for thread in asking:
+        thread.start()
+    ends = time.monotonic() + timeout
+    for thread in asking:
+        thread.join(max(0.0, ends - time.monotonic()))
+    return dict(found)
 
 
-_CONFIGURED_NETWORK = (
-    *(name for base in ("https_proxy", "http_proxy", "all_proxy") for name in (base, base.upper())),
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
+_PROXIES = tuple(
+    name for base in ("https_proxy", "http_proxy", "all_proxy") for name in (base, base.upper())
 )
+
+
+def _certificates_missing() -> bool:
+    """Whether `SSL_CERT_FILE` or `SSL_CERT_DIR` names something that is not there."""
+    cafile = os.environ.get("SSL_CERT_FILE")
+    capath = os.environ.get("SSL_CERT_DIR")
+    return bool(cafile and not os.path.isfile(cafile)) or bool(capath and not os.path.isdir(capath))
+
+
+def _unanswered(
+    url: str, entry: CacheEntry | None, err: HttpFailure, opts: _PageOptions, asked_at: float
+) -> tuple[Page, CacheEntry | None]:
+    """A page no server answered (`err` has no status): its cached copy, with the entry to
+    store that remembers the failure; else a failure."""
+    if entry is not None and entry.body is not None:
+        opts.emit(url, "cached")
+        return _from_entry(entry, f"{err}; using the cached copy"), entry.with_error(
+            str(err), asked_at
+        )
+    opts.emit(url, "failed")
+    return _page_failed(url, str(err), None), None
 
 
 async def _without_answer(
@@ -833,13 +867,11 @@ async def _without_answer(
     opts: _PageOptions,
     asked_at: float,
 ) -> Page:
-    """A page no server answered (`err` has no status): its cached copy, else a failure."""
-    if entry is not None and entry.body is not None:
-        await _store_entry(cache, entry.with_error(str(err), asked_at))
-        opts.emit(url, "cached")
-        return _from_entry(entry, f"{err}; using the cached copy")
-    opts.emit(url, "failed")
-    return _page_failed(url, str(err), None)
+    """`_unanswered`, its entry stored without holding up the other pages."""
+    page, kept = _unanswered(url, entry, err, opts, asked_at)
+    if kept is not None:
+        await _store_entry(cache, kept)
+    return page
 
 
 async def _page(client: Client, url: str, cache: FeedCache, opts: _PageOptions) -> Page:
