@@ -11,6 +11,7 @@ import pytest
 import events
 from events import pipeline
 from events.model import FeedData, FeedSpec, Window
+from events.stages.render import to_json
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -60,3 +61,5 @@ def test_re_dating_gives_what_understanding_each_occurrence_gives(path, first, m
     monkeypatch.setattr(pipeline, "_redating", lambda first, event: None)
     each = events.build_agenda([feed], window)
     assert once.events == each.events and once.problems == each.problems
+    # re-dated events share their entry's objects, and their JSON is written once for all
+    assert to_json(once) == to_json(each)

@@ -9,7 +9,9 @@ that is not http(s).
 from __future__ import annotations
 
 import json
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from events import arguments
@@ -87,17 +89,37 @@ def event_json(event: Event) -> dict[str, Any]:
     return json.loads(_event_text(event))
 
 
-def _event_text(event: Event) -> str:
+def _event_text(event: Event, shared: dict[tuple[int, ...], tuple[str, str]] | None = None) -> str:
     """One event as one line of JSON, every string through `clean_text`: most events are
     checked whole on their JSON text, in C (`json_already_clean`), the others string by
-    string."""
-    fields = _event_fields(event)
+    string. The occurrences of one entry share everything but their dates (the same objects):
+    given `shared`, that part is written once for them all."""
+    if shared is None:
+        return _fields_text(_event_fields(event))
+    key = tuple(map(id, _ENTRY_FIELDS(vars(event))))
+    parts = shared.get(key)
+    if parts is None:
+        fields = _event_fields(event)
+        for name in _DATES:
+            del fields[name]
+        head = _fields_text({"uid": fields.pop("uid")})
+        parts = shared[key] = (head[:-1], _fields_text(fields)[1:])
+    return (
+        f'{parts[0]},"date":"{event.date.isoformat()}","end_date":"{event.end_date.isoformat()}"'
+        f',"start":"{event.start.isoformat()}",{parts[1]}'
+    )
+
+
+def _fields_text(fields: dict[str, Any]) -> str:
     text = json.dumps(fields, ensure_ascii=False, separators=_COMPACT)
     if json_already_clean(text):
         return text
     return json.dumps(_inert(fields), ensure_ascii=False, separators=_COMPACT)
 
 
+#: An event's fields that differ between the occurrences of one entry, and the others.
+_DATES = ("date", "end_date", "start")
+_ENTRY_FIELDS = itemgetter(*(f.name for f in dataclass_fields(Event) if f.name not in _DATES))
 _COMPACT = (",", ":")
 
 
@@ -137,5 +159,6 @@ def to_json(agenda: Agenda) -> str:
     window = json.dumps(days, separators=_COMPACT)
     if not agenda.events:
         return f'{{"window":{window},"events":[]}}\n'
-    events = ",\n".join(_event_text(event) for event in agenda.events)
+    shared: dict[tuple[int, ...], tuple[str, str]] = {}  # its events' objects are alive
+    events = ",\n".join(_event_text(event, shared) for event in agenda.events)
     return f'{{"window":{window},"events":[\n{events}\n]}}\n'
