@@ -130,23 +130,28 @@ def _agenda(args: argparse.Namespace, start: date | None, *near: Path) -> Agenda
 
 
 def _say_problems(agenda: Agenda, args: argparse.Namespace) -> None:
+    """Each problem a line (a problem's text is printable: `Problem.__str__`), written at once:
+    a dense calendar's run has thousands."""
     from events.model import Severity
 
+    lines: list[str] = []
     for problem in agenda.problems:
         severity = problem.kind.severity
         if severity is Severity.ERROR:
-            say(f"error: {problem}")
+            lines.append(f"error: {problem}\n")
         elif severity is Severity.NOTE:
             if args.verbose:
-                say(f"note: {problem}")
+                lines.append(f"note: {problem}\n")
         elif not args.quiet:
-            say(f"warning: {problem}")
+            lines.append(f"warning: {problem}\n")
     fatal = failed_run(agenda)
     for failure in agenda.failures:
         if failure in fatal:
-            say(f"error: {failure}")
+            lines.append(f"error: {failure}\n")
         elif not args.quiet:  # a group's feed: the others still make the block
-            say(f"warning: {failure}")
+            lines.append(f"warning: {failure}\n")
+    sys.stderr.write("".join(lines))
+    sys.stderr.flush()
 
 
 def failed_run(agenda: Agenda) -> list[Problem]:
