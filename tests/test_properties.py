@@ -538,6 +538,14 @@ def test_clean_text_is_one_clean_line_and_idempotent(text):
 
 
 @bounded(300)
+@given(st.one_of(any_text, st.text(alphabet="ab *_`<&[]()\\é", max_size=12)))
+def test_markdown_text_written_as_it_is_only_when_escaping_changes_nothing(text):
+    from events.rules.text import _escaped
+
+    assert markdown_text(text) == _escaped(clean_text(text))
+
+
+@bounded(300)
 @given(
     st.one_of(any_text, st.text(alphabet=" \u00a0\u115fab\u200d\u034f\u3164\U000e0041", max_size=8))
 )

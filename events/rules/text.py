@@ -118,6 +118,8 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-
 #: What may follow the `*` closing a `*word*` kept as emphasis.
 _AFTER_EMPHASIS = frozenset(".,;:!?)'\"")
 _NOT_IN_EMPHASIS = frozenset("*[]`\\<&")
+#: The characters `markdown_text` may escape; a text without any is written as it is.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_<&\[\]]")
 
 
 def markdown_text(text: str) -> str:
@@ -132,6 +134,12 @@ def markdown_text(text: str) -> str:
     brackets, and `(` right after `]` (`[x](y)` typed into a title stays text, not a link).
     """
     text = clean_text(text)
+    if not _MARKDOWN_SPECIAL.search(text):
+        return text  # `_escaped` would change no character of it (most names and titles)
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
     spans = _code_spans(text)
     kept_stars = _emphasis_stars(text, spans)
     out: list[str] = []
