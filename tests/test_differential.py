@@ -313,6 +313,12 @@ EDGES = {
         'ORGANIZER;CN="Doe, Jane":mailto:jane@example.com\nSTATUS:tentative\n'
         'DTSTART;TZID="Europe/Berlin":20251120T190000',
     ),
+    "a quote that never closes, empty values, a carriage return inside a value": feed(
+        PAST,
+        'UID:q1\nSUMMARY;X="a:b\nDTSTART:20251120T190000Z',
+        "UID:q2\nSUMMARY:\nLOCATION:a\rb\nDTSTART;TZID=Europe/Berlin:20251121T190000",
+        'UID:q3\nSUMMARY:q3\nDTSTART;X="u;v";TZID=Europe/Berlin:20251122T190000',
+    ),
     "a monthly series since 2003 on the third and last Fridays": feed(
         PAST,
         "UID:l\nSUMMARY:l\nDTSTART;TZID=America/New_York:20030131T180000\n"

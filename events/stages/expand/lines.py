@@ -47,8 +47,11 @@ TEXTS = frozenset({"UID", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS"}
 _READ = TIMING | TEXTS | {"SEQUENCE", "ORGANIZER", "BEGIN", "END"}
 #: Properties this reader leaves to icalendar whenever they occur.
 _UNREAD = frozenset({"RDATE", "EXRULE"})
+# A wanted line: its name, its parameters up to the first colon outside quotes, its value
+# (with the line's CR, if any); or, when no such colon follows, the delimiter alone (4th).
 _WANTED_LINE = re.compile(
-    "^(" + "|".join(sorted(_READ | _UNREAD, key=len, reverse=True)) + ")(?=[;:])[^\n]*",
+    "^(" + "|".join(sorted(_READ | _UNREAD, key=len, reverse=True)) + ")"
+    r'(?:((?:;(?:[^";:\n]|"[^"\n]*")*)*):([^\n]*)|([;:])[^\n]*)',
     re.MULTILINE | re.IGNORECASE,
 )
 # a line that does not begin with a property name and its delimiter (after unfolding)
@@ -92,6 +95,12 @@ def text(value: str) -> str:
 
 
 def _params(raw: str) -> dict[str, str]:
+    return dict(_param_items(raw))
+
+
+@lru_cache(maxsize=1024)
+def _param_items(raw: str) -> tuple[tuple[str, str], ...]:
+    """The parameters of a line, read once for each way they are written (`;TZID=…`)."""
     if not _PARAMS.fullmatch(raw):
         raise Unplain(f"parameters {raw[:40]!r}")
     found: dict[str, str] = {}
@@ -100,25 +109,27 @@ def _params(raw: str) -> dict[str, str]:
         if key in found:
             raise Unplain(f"{key} twice")
         found[key] = value[1:-1] if value[:1] == '"' else value
-    return found
+    return tuple(found.items())
 
 
 def _moment(value: str, params: dict[str, str]) -> Moment:
     """A DATE or DATE-TIME value with its TZID, as icalendar's vDDDTypes reads it."""
-    kind = params.get("VALUE", "").upper()
-    tzid = params.get("TZID")
+    return _moment_of(value, params.get("VALUE", "").upper(), params.get("TZID"))
+
+
+@lru_cache(maxsize=4096)
+def _moment_of(value: str, kind: str, tzid: str | None) -> Moment:
     match = _DATE.fullmatch(value)
     if match and kind in ("", "DATE") and tzid is None:
-        year, month, day = map(int, match.groups())
+        year, month, day = match.groups()
         try:
-            return date(year, month, day)
+            return date(int(year), int(month), int(day))
         except ValueError as error:
             raise Unplain(str(error)) from None
     match = _DATE_TIME.fullmatch(value)
     if match is None or kind not in ("", "DATE-TIME"):
         raise Unplain(f"date {value!r}")
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    utc = bool(match.group(7))
+    year, month, day, hour, minute, second, utc = match.groups()
     zone: tzinfo | None = None
     if tzid is not None:
         zone = iana_zone(tzid)
@@ -127,7 +138,9 @@ def _moment(value: str, params: dict[str, str]) -> Moment:
     elif utc:
         zone = UTC
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=zone
+        )
     except ValueError as error:
         raise Unplain(str(error)) from None
 
@@ -179,23 +192,15 @@ def read_member(raw: bytes) -> Member:
         raise Unplain(f"line {content[odd.start() : odd.start() + 40]!r}")
     member = Member()
     depth = 0
-    for line in _WANTED_LINE.finditer(content):
-        name, index = line.group(1).upper(), line.end(1)
-        text_line = line.group(0)
-        if text_line.endswith("\r"):
-            text_line = text_line[:-1]
+    for name, raw_params, value, no_colon in _WANTED_LINE.findall(content):
+        if no_colon:
+            raise Unplain(f"line {name}{no_colon}…: no colon outside quotes")
+        name = name.upper()
         if name in _UNREAD:
             raise Unplain(name)
-        index -= line.start()
-        colon = text_line.find(":", index)
-        if colon < 0:
-            raise Unplain(f"line {text_line[:40]!r}")
-        while text_line.count('"', index, colon) % 2:  # a colon inside a quoted parameter
-            colon = text_line.find(":", colon + 1)
-            if colon < 0:
-                raise Unplain(f"line {text_line[:40]!r}")
-        params = _params(text_line[index:colon]) if colon > index else {}
-        value = text_line[colon + 1 :]
+        if value[-1:] == "\r":
+            value = value[:-1]
+        params = _params(raw_params) if raw_params else {}
         if name == "BEGIN":
             depth += 1
             if depth > 1 and value.upper() != "VALARM":
