@@ -131,15 +131,7 @@ def plan(
     if header is None:
         return Plan(start, stop, None, ((),) * shares, (), tuple(problems), tuple(choice.broken))
     problems[:0] = header.problems
-    loads = [0] * shares
-    dealt: list[list[tuple[Any, ...]]] = [[] for _ in range(shares)]
-    sized = sorted(
-        choice.groups, key=lambda group: (-sum(e.end - e.begin for e in group), group[0].begin)
-    )
-    for group in sized:
-        lightest = loads.index(min(loads))
-        loads[lightest] += sum(entry.end - entry.begin for entry in group)
-        dealt[lightest].append(tuple(group))
+    dealt = _deal(body, choice.groups, shares)
     return Plan(
         start,
         stop,
@@ -148,6 +140,43 @@ def plan(
         tuple(choice.outside),
         tuple(problems),
     )
+
+
+def _deal(body: bytes, groups: list[list[Any]], shares: int) -> list[list[tuple[Any, ...]]]:
+    """The groups dealt into `shares` of about the same size, those meeting at one venue (the
+    first member's LOCATION line) kept together where that keeps the shares even: the places,
+    links and names of a venue's series are then read, and remembered, in one process only."""
+
+    def size(group: list[Any]) -> int:
+        return sum(entry.end - entry.begin for entry in group)
+
+    total = sum(size(group) for group in groups)
+    by_venue: dict[bytes, list[list[Any]]] = {}
+    for group in groups:
+        by_venue.setdefault(_venue(body, group[0]), []).append(group)
+    units: list[list[list[Any]]] = []
+    for same in by_venue.values():
+        if len(same) > 1 and sum(size(group) for group in same) * 4 * shares > total:
+            units.extend([group] for group in same)  # too large to stay together
+        else:
+            units.append(same)
+    units.sort(key=lambda unit: (-sum(size(group) for group in unit), unit[0][0].begin))
+    loads = [0] * shares
+    dealt: list[list[tuple[Any, ...]]] = [[] for _ in range(shares)]
+    for unit in units:
+        lightest = loads.index(min(loads))
+        for group in unit:
+            loads[lightest] += size(group)
+            dealt[lightest].append(tuple(group))
+    return dealt
+
+
+def _venue(body: bytes, entry: Any) -> bytes:
+    at = body.find(b"\nLOCATION", entry.begin, entry.end)
+    if at < 0:
+        return b""
+    stop = body.find(b"\n", at + 1, entry.end)
+    return body[at:stop] if stop > 0 else body[at : entry.end]
 
 
 def expand_share(
