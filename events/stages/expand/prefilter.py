@@ -150,11 +150,13 @@ class Scan(NamedTuple):
 
     Only the VEVENTs of the groups wanted in this part are kept whole; the others (most of a
     feed: one-off events far from the span) as the CRC of their UID key and their place,
-    which is all a worker needs to send back (`choose` reads again the few it needs)."""
+    which is all a worker needs to send back (`choose` reads again the few it needs); the
+    overrides and series set aside, already read, as what was read of them."""
 
     entries: list[_Entry]  # the members of the groups wanted here
     wanted: list[object]  # keys of the UID groups with a member that may matter
-    others: array  # crc32 of the key, begin, end of every other VEVENT with a UID
+    others: array  # crc32 of the key, begin, end of every far one-off VEVENT with a UID
+    aside: list[_Entry]  # the other VEVENTs read and set aside (overrides, series far away)
     total: int  # VEVENTs in the part
     outside: list[tuple[int, int]]  # spans of what lies between VEVENTs
     broken: list[tuple[int, int]]  # a BEGIN:VEVENT without its END:VEVENT, to the next one
@@ -191,6 +193,7 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
     high = len(body) if high is None else high
     entries: list[_Entry] = []
     others = array("q")
+    aside: list[_Entry] = []
     outside: list[tuple[int, int]] = []
     broken: list[tuple[int, int]] = []
     wanted: dict[object, None] = {}
@@ -231,11 +234,11 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
                 wanted[key] = None
                 entries.append(entry)
             elif isinstance(key, bytes):  # one without UID, set aside, is a group of its own
-                others.extend((crc32(key), begin, end))
+                aside.append(entry)
         if position != high:
             outside.append((position, high))
     except _Unsure:
-        return Scan([], [], array("q"), 0, [], [], True)
+        return Scan([], [], array("q"), [], 0, [], [], True)
     # a VEVENT that never ends and has no other after it lies outside the others: set it apart
     kept_outside = []
     for begin, end in outside:
@@ -252,7 +255,7 @@ def scan(body: bytes, first: date, stop: date, low: int = 0, high: int | None = 
         broken.append((opened.start(), stop_at))
         if stop_at < end:
             kept_outside.append((stop_at, end))
-    return Scan(entries, list(wanted), others, count, kept_outside, broken, False)
+    return Scan(entries, list(wanted), others, aside, count, kept_outside, broken, False)
 
 
 def _entry(body: bytes, match: re.Match[bytes], begin: int, end: int) -> _Entry:
@@ -298,6 +301,10 @@ def choose(
                         groups.setdefault(entry.key, []).append(entry)
     except _Unsure:
         return None
+    for part in scans:
+        for entry in part.aside:
+            if entry.key in wanted:
+                groups[entry.key].append(entry)
     for group in groups.values():
         group.sort()  # in the feed's order
     total = sum(part.total for part in scans)
