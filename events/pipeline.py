@@ -154,7 +154,7 @@ def build_agenda(
         window=window,
         sections=sections,
         events=listed,
-        problems=tuple(problems),
+        problems=tuple(dict.fromkeys(problems)),  # each occurrence of an entry says it again
         feeds=tuple(read),
         failures=tuple(failures),
     )

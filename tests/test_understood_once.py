@@ -63,3 +63,12 @@ def test_re_dating_gives_what_understanding_each_occurrence_gives(path, first, m
     assert once.events == each.events and once.problems == each.problems
     # re-dated events share their entry's objects, and their JSON is written once for all
     assert to_json(once) == to_json(each)
+
+
+def test_a_series_says_each_of_its_warnings_once_while_each_event_carries_them():
+    feed = FeedData(FeedSpec(name="feed", source="feed.ics"), SERIES, "file")
+    agenda = events.build_agenda([feed], Window.of_weeks(date(2025, 11, 19), 4))
+    late = [e for e in agenda.events if e.uid == "late@google.com"]
+    said = [p for p in agenda.problems if p.uid == "late@google.com"]
+    assert len(late) == 4 and all(e.problems for e in late)
+    assert said and len(said) == len(set(said)) == len(late[0].problems)
