@@ -1,15 +1,16 @@
 """Time twir-events against a plain icalendar + recurring-ical-events pass, as whole processes.
 
-    python benchmarks/run.py [--feeds sparse:20000,dense:20000] [--repeat 3] [--mode cli|expand]
-                             [--stages] [--constant-window] [--pages]
+    python benchmarks/run.py [--feeds sparse:20000,dense:20000,file:FEED.ics] [--repeat 3]
+                             [--mode cli|expand] [--stages] [--constant-window] [--pages]
 
 For each feed, generates it (`sparse:N`: benchmarks/generate.py, N events over a decade, about
 2.5% of them near the window; `dense:N`: benchmarks/dense.py, N events over a decade with
-hundreds of series still running, as many occurrences in the window as the feed has series),
-then runs, alternating, (a) the plain pass (benchmarks/plain_pass.py: from_ical +
-of().between() over the window) and (b) `twir-events --from … --weeks 4 --calendar FEED
---format json --quiet --no-pages` (`--mode cli`; with `--pages` the page stage too, which needs
-the network), or the parse-and-expand stage alone (`--mode expand`, benchmarks/expand_only.py).
+hundreds of series still running, as many occurrences in the window as the feed has series)
+or takes it as it is (`file:PATH`: a feed written elsewhere), then runs, alternating, (a) the
+plain pass (benchmarks/plain_pass.py: from_ical + of().between() over the window) and (b)
+`twir-events --from … --weeks 4 --calendar FEED --format json --quiet --no-pages` (`--mode
+cli`; with `--pages` the page stage too, which needs the network), or the parse-and-expand
+stage alone (`--mode expand`, benchmarks/expand_only.py).
 Each run is a fresh process; wall time and peak RSS (os.wait4) are taken per process, the
 median of the repeats is shown, then the ratios. With --stages, benchmarks/stages.py then
 shows where one run's time goes, stage by stage. With --constant-window every sparse feed's
@@ -101,10 +102,14 @@ def main() -> None:
     rows = []
     for spec in arguments.feeds.split(","):
         kind, _, count = spec.partition(":")
-        size = int(count or 20000)
-        name = f"{kind}-{size}"
-        feed = workdir / f"{name}.ics"
-        generate(kind, size, feed, arguments)
+        if kind == "file":  # a feed written elsewhere (an independent generator, an export)
+            feed = Path(count).resolve()
+            name = feed.stem
+        else:
+            size = int(count or 20000)
+            name = f"{kind}-{size}"
+            feed = workdir / f"{name}.ics"
+            generate(kind, size, feed, arguments)
         plain_pairs, ours_out = workdir / f"plain-{name}.json", workdir / f"ours-{name}.json"
         plain = [sys.executable, str(HERE / "plain_pass.py"), str(feed), arguments.first]
         plain += [arguments.weeks, str(plain_pairs)]
