@@ -326,13 +326,14 @@ def _redating(first: Occurrence, event: Event | Problem) -> _Redating | None:
     """How to date `event`'s entry elsewhere, or None when that cannot be told for certain:
     `understand` then reads each occurrence itself."""
     from events.rules.dates import local_days
+    from events.stages.understand import dating_home
 
     if not isinstance(event, Event):
         return None
     where: dict[str, object] = {
         "mode": event.mode,
         "place": event.place,
-        "home": event.groups[0].home if event.groups else None,
+        "home": dating_home(event.groups, (p.kind for p in event.problems)),
         "tzid": first.tzid,
         "calendar_tz": first.calendar_tz,
     }

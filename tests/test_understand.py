@@ -565,3 +565,28 @@ def test_a_group_feed_without_location_is_at_the_groups_home_and_says_so():
         description="Rust Berlin\nJoin on https://meet.jit.si/rust-berlin",
     )
     assert online.mode == "online"
+
+
+def test_a_group_guessed_by_its_title_alone_never_dates_the_entry():
+    """An online entry written in Los Angeles time, whose title some group far away once used:
+    the guess is said, and the entry's own TZID dates it (18:00 there, not 03:00 in Aarhus)."""
+    registry = Registry(
+        [
+            RegistryGroup(
+                "Rust Aarhus",
+                "https://www.meetup.com/rust-aarhus",
+                Place("Aarhus", "DK", None, "Europe/Copenhagen"),
+                titles=("rustlings together",),
+            )
+        ]
+    )
+    occ = occurrence(
+        summary="Rustlings Together",
+        location="Virtual",
+        start=datetime(2025, 11, 19, 18, tzinfo=ZoneInfo("America/Los_Angeles")),
+        tzid="America/Los_Angeles",
+    )
+    ev = understand(occ, registry)
+    assert ProblemKind.GROUP_GUESSED in {p.kind for p in ev.problems}
+    assert ev.group.name == "Rust Aarhus"
+    assert (ev.date, ev.start.hour) == (date(2025, 11, 19), 18)

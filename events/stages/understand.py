@@ -13,6 +13,7 @@ said in a Problem naming the entry, so every event can be listed in the two-line
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -99,7 +100,7 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         if not summary:
             notes.append((ProblemKind.NO_TITLE, f"no title; shown as {title!r}"))
 
-    home = primary.home if primary else None
+    home = dating_home(groups, (kind for kind, _ in notes))
     when = local_days(
         occ.start,
         occ.end,
@@ -134,6 +135,14 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         problems=tuple(Problem(kind, occ.feed.name, m, occ.uid, occ.summary) for kind, m in notes),
         sources=(occ.feed.name,),
     )
+
+
+def dating_home(groups: Sequence[Group], kinds: Iterable[ProblemKind]) -> Place | None:
+    """The home that dates an entry online: its first group's, unless that group is a guess
+    (`GROUP_GUESSED`: a title some group once used): then the entry's own TZID dates it."""
+    if not groups or ProblemKind.GROUP_GUESSED in kinds:
+        return None
+    return groups[0].home
 
 
 # -- the event link --------------------------------------------------------------------------
