@@ -58,3 +58,25 @@ def test_two_events_without_links_on_one_day_are_two_listings():
         [event(uid="a", url=None, title="A"), event(uid="b", url=None, title="B")], WINDOW
     )
     assert len(kept.events) == 2
+
+
+def test_two_sessions_one_feed_links_to_its_group_page_are_two_listings():
+    """One calendar, one day, one link (the group's page), two titles at two times: two events
+    (a group's office hours and its game jam), not one entered twice."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    page = "https://lu.ma/seattle-rust-study-group"
+    hours = replace(
+        event(uid="a", title="Rust Office Hours", url=page),
+        start=datetime(2025, 11, 21, 17, tzinfo=UTC),
+    )
+    jam = replace(
+        event(uid="b", title="Bevy Game Jam Sync", url=page),
+        start=datetime(2025, 11, 21, 19, tzinfo=UTC),
+    )
+    again = replace(hours, uid="c", title="Rust Office Hours #12")  # entered twice
+    moved = replace(jam, uid="d", title="Game Jam", start=hours.start)  # the same start
+    assert [e.uid for e in select([hours, jam], WINDOW).events] == ["a", "b"]
+    assert [e.uid for e in select([hours, again], WINDOW).events] == ["a"]
+    assert [e.uid for e in select([hours, moved], WINDOW).events] == ["a"]

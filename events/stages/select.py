@@ -85,7 +85,11 @@ def select(events: Iterable[Event], window: Window) -> Selection:
 def _same(copies: list[Event], event: Event, key: tuple[str, ...]) -> bool:
     """Whether a key shared with earlier copies makes `event` one of them. The same group,
     day and title only count across feeds, and not for two different event links: one feed
-    may well hold two sessions of one title on one day."""
+    may well hold two sessions of one title on one day. The same link on one day in one feed
+    counts for an entry made twice (the same start, or one title holding the other), not for
+    two sessions a group links to its one page (`Office Hours` and `Game Jam Sync`)."""
+    if key[0] == "link":
+        return all(other.feed != event.feed or _entered_twice(other, event) for other in copies)
     if key[0] != "named":
         return True
     return all(
@@ -93,6 +97,13 @@ def _same(copies: list[Event], event: Event, key: tuple[str, ...]) -> bool:
         and not (other.url and event.url and link_key(other.url) != link_key(event.url))
         for other in copies
     )
+
+
+def _entered_twice(one: Event, other: Event) -> bool:
+    if one.start == other.start:
+        return True
+    first, second = name_key(one.title), name_key(other.title)
+    return bool(first and second) and (first in second or second in first)
 
 
 def _copy(event: Event) -> str:
