@@ -590,3 +590,16 @@ def test_a_group_guessed_by_its_title_alone_never_dates_the_entry():
     assert ProblemKind.GROUP_GUESSED in {p.kind for p in ev.problems}
     assert ev.group.name == "Rust Aarhus"
     assert (ev.date, ev.start.hour) == (date(2025, 11, 19), 18)
+
+
+def test_a_prefix_naming_a_group_beats_a_title_some_other_group_used():
+    registry = Registry(
+        [RegistryGroup("Rust Aarhus", "https://www.meetup.com/rust-aarhus", titles=("dojo",))]
+    )
+    ev = understand(
+        occurrence(summary="Rust Seattle Hack Night: Dojo", location="Virtual"), registry
+    )
+    assert (ev.group.name, ev.title) == ("Rust Seattle Hack Night", "Dojo")
+    assert ProblemKind.GROUP_GUESSED not in {p.kind for p in ev.problems}
+    alone = understand(occurrence(summary="Dojo", location="Virtual"), registry)
+    assert alone.group.name == "Rust Aarhus"  # with nothing else to go by, still guessed

@@ -350,8 +350,9 @@ def _groups_and_title(
     # 8. a known name opening the title (`Rust Girona Hack & Learn 12 2025`)
     if not candidates:
         add(registry.by_name_prefix(summary), None, None, False)
-    # 9. a title only one group has used (the same title, or one holding it): a guess
-    if not candidates:
+    # 9. a title only one group has used (the same title, or one holding it): a guess, unless
+    # the title's prefix names a group itself (`Rust Seattle Hack Night: Rustlings Together`)
+    if not candidates and not any(looks_like_group_name(left) for left, _ in prefixes):
         for text in (summary, *(right for _, right in prefixes)):
             record = registry.by_title(text)
             if record is not None:
