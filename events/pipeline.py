@@ -252,6 +252,7 @@ def _read_feed(
     shares = parallel.usable_cores() if len(feed.body) >= PARALLEL_MIN_BYTES else 1
     scans = parallel.run(partial(scan_part, feed, window, parts=shares), range(shares))
     planned = plan(feed, window, scans, shares)
+    del scans  # what the plan did not keep (most of a decade) is freed before the expansion
     if shares > 1:  # imported once, here, rather than in each process
         import events.stages.expand.fast
         import events.stages.understand  # noqa: F401

@@ -236,9 +236,9 @@ def _block(args: argparse.Namespace) -> int:
 
 def _render(form: str, agenda: Agenda) -> bytes:
     if form == "json":
-        from events.stages.render import to_json
+        from events.stages.render import to_json_bytes
 
-        return to_json(agenda).encode("utf-8")
+        return to_json_bytes(agenda)
     if form == "table":
         from events.stages.table import to_text_table
 

@@ -89,13 +89,16 @@ def event_json(event: Event) -> dict[str, Any]:
     return json.loads(_event_text(event))
 
 
-def _event_text(event: Event, shared: dict[tuple[int, ...], tuple[str, str]] | None = None) -> str:
+def _event_text(event: Event) -> str:
     """One event as one line of JSON, every string through `clean_text`: most events are
     checked whole on their JSON text, in C (`json_already_clean`), the others string by
-    string. The occurrences of one entry share everything but their dates (the same objects):
-    given `shared`, that part is written once for them all."""
-    if shared is None:
-        return _fields_text(_event_fields(event))
+    string."""
+    return _fields_text(_event_fields(event))
+
+
+def _event_line(event: Event, shared: dict[tuple[int, ...], tuple[bytes, bytes]]) -> bytes:
+    """`_event_text` as UTF-8. The occurrences of one entry share everything but their dates
+    (the same objects): that part is written once for them all, and kept as bytes."""
     key = tuple(map(id, _ENTRY_FIELDS(vars(event))))
     parts = shared.get(key)
     if parts is None:
@@ -103,11 +106,13 @@ def _event_text(event: Event, shared: dict[tuple[int, ...], tuple[str, str]] | N
         for name in _DATES:
             del fields[name]
         head = _fields_text({"uid": fields.pop("uid")})
-        parts = shared[key] = (head[:-1], _fields_text(fields)[1:])
-    return (
-        f'{parts[0]},"date":"{event.date.isoformat()}","end_date":"{event.end_date.isoformat()}"'
-        f',"start":"{event.start.isoformat()}",{parts[1]}'
+        tail = _fields_text(fields)
+        parts = shared[key] = (head[:-1].encode("utf-8"), tail[1:].encode("utf-8"))
+    dates = (
+        f',"date":"{event.date.isoformat()}","end_date":"{event.end_date.isoformat()}"'
+        f',"start":"{event.start.isoformat()}",'
     )
+    return b"".join((parts[0], dates.encode("ascii"), parts[1]))
 
 
 def _fields_text(fields: dict[str, Any]) -> str:
@@ -154,11 +159,19 @@ def to_data(agenda: Agenda) -> dict[str, Any]:
 def to_json(agenda: Agenda) -> str:
     """The agenda as a JSON document, UTF-8 text: one event a line, so that it diffs well, and
     written by json's C encoder (an indented dump would be several times slower)."""
+    return to_json_bytes(agenda).decode("utf-8")
+
+
+def to_json_bytes(agenda: Agenda) -> bytes:
+    """`to_json` encoded as UTF-8, an event at a time: the document is never held as one str
+    (with an emoji in it, that is four bytes a character)."""
     arguments.agenda("to_json", agenda)
     days = {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()}
-    window = json.dumps(days, separators=_COMPACT)
+    window = json.dumps(days, separators=_COMPACT).encode()
     if not agenda.events:
-        return f'{{"window":{window},"events":[]}}\n'
-    shared: dict[tuple[int, ...], tuple[str, str]] = {}  # its events' objects are alive
-    events = ",\n".join(_event_text(event, shared) for event in agenda.events)
-    return f'{{"window":{window},"events":[\n{events}\n]}}\n'
+        return b'{"window":' + window + b',"events":[]}\n'
+    shared: dict[tuple[int, ...], tuple[bytes, bytes]] = {}  # its events' objects are alive
+    lines = [_event_line(event, shared) for event in agenda.events]
+    for index in range(len(lines) - 1):
+        lines[index] += b",\n"
+    return b"".join((b'{"window":', window, b',"events":[\n', *lines, b"\n]}\n"))
