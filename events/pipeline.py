@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from events.config import load_config, spec_for
 from events.model import (
@@ -120,17 +120,45 @@ def build_agenda(
             "build_agenda: pages must be a mapping of URL to Page, a function fetching URLs, "
             f"or None, not {type(pages).__name__}"
         )
+    given = registry if isinstance(registry, Registry) else None
+    later = _Later(lambda: (given or Registry.bundled()).as_of(window.start))
+    return _agenda(feeds, window, later, pages)
+
+
+class _Later:
+    """The run's registry (groups named as editors named them for this issue), made once,
+    when first needed: for a large feed, while a second process scans its part of it."""
+
+    def __init__(self, make: Callable[[], Registry]) -> None:
+        self._make = make
+        self._made: Registry | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._made is not None
+
+    def __call__(self) -> Registry:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+
+def _agenda(
+    feeds: Sequence[FeedData],
+    window: Window,
+    made: _Later,
+    pages: Mapping[str, Page] | PageFetcher | None,
+) -> Agenda:
+    """`build_agenda` with its arguments checked."""
     from events.stages.arrange import arrange
     from events.stages.select import select
 
-    reg = registry if isinstance(registry, Registry) else Registry.bundled()
-    reg = reg.as_of(window.start)  # groups named as editors named them for this issue
     problems: list[Problem] = []
     failures: list[Problem] = []
     events: list[Event] = []
     read: list[FeedData] = []
     for feed, (expansion_problems, understood) in zip(
-        feeds, _read_feeds(feeds, window, reg), strict=True
+        feeds, _read_feeds(feeds, window, made), strict=True
     ):
         if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
@@ -143,7 +171,7 @@ def build_agenda(
     selection = select(events, window)
     page_problems: tuple[Problem, ...] = ()
     if pages is not None:
-        selection, page_problems = _check_pages(selection, pages, window, reg)
+        selection, page_problems = _check_pages(selection, pages, window, made())
     sections, listed, unlisted = arrange(selection.events)
     for event in listed:
         problems.extend(event.problems)
@@ -204,7 +232,7 @@ PARALLEL_MIN_FEEDS = 8
 Reading = tuple[tuple[Problem, ...], list[Event | Problem]]
 
 
-def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> list[Reading]:
+def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: _Later) -> list[Reading]:
     """`_read_feed` of every feed, in order. Many small feeds (the ~150 group feeds of the
     bundled list) are dealt between the cores by size, each process reading its share whole;
     a large feed is split between the cores by `_read_feed` itself."""
@@ -216,6 +244,7 @@ def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> 
     small = [i for i, feed in enumerate(feeds) if len(feed.body) < PARALLEL_MIN_BYTES]
     readings: dict[int, Reading] = {}
     if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
+        registry()  # made once, before the processes part
         shares: list[list[int]] = [[] for _ in range(cores)]
         loads = [0] * cores
         for i in sorted(small, key=lambda i: -len(feeds[i].body)):
@@ -229,17 +258,18 @@ def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: object) -> 
 
 
 def _read_several(
-    feeds: Sequence[FeedData], indexes: list[int], window: Window, registry: object
+    feeds: Sequence[FeedData], indexes: list[int], window: Window, registry: _Later
 ) -> list[Reading]:
     return [_read_feed(feeds[i], window, registry) for i in indexes]
 
 
 def _read_feed(
-    feed: FeedData, window: Window, registry: object
+    feed: FeedData, window: Window, registry: Registry | _Later
 ) -> tuple[tuple[Problem, ...], list[Event | Problem]]:
     """Expand and understand one feed; a large one on both cores: each process scans its part
-    of the bytes, then, once the parts' entries are put together, expands and understands its
-    share of the entries that may reach the window.
+    of the bytes (this one making the registry meanwhile, if still to be made), then, once the
+    parts' entries are put together, expands and understands its share of the entries that
+    may reach the window.
 
     Returns the problems of the expansion and, for each occurrence in order, the Event or the
     Problem of an entry that could not be understood.
@@ -249,14 +279,24 @@ def _read_feed(
     from events import parallel
     from events.stages.expand import plan, scan_part
 
-    shares = parallel.usable_cores() if len(feed.body) >= PARALLEL_MIN_BYTES else 1
-    scans = parallel.run(partial(scan_part, feed, window, parts=shares), range(shares))
+    later = registry if isinstance(registry, _Later) else _Later(lambda: registry)
+    size = len(feed.body)
+    shares = parallel.usable_cores() if size >= PARALLEL_MIN_BYTES else 1
+    scan = partial(scan_part, feed, window, parts=shares)
+
+    def scan_here_or_there(part: int) -> Any:
+        if part == 0:  # this process: the registry too, while the others scan and send their
+            return later(), scan(part)  # part back (which costs them about as much)
+        return scan(part)
+
+    found = parallel.run(scan_here_or_there, range(shares))
+    made, scans = found[0][0], [found[0][1], *found[1:]]
     planned = plan(feed, window, scans, shares)
-    del scans  # what the plan did not keep (most of a decade) is freed before the expansion
+    del scans, found  # what the plan did not keep (most of a decade) is freed before expanding
     if shares > 1:  # imported once, here, rather than in each process
         import events.stages.expand.fast
         import events.stages.understand  # noqa: F401
-    work = partial(_expand_and_understand, feed, planned=planned, registry=registry)
+    work = partial(_expand_and_understand, feed, planned=planned, registry=made)
     done = parallel.run(work, range(shares))
     problems = tuple(dict.fromkeys(p for share_problems, _ in done for p in share_problems))
     results = sorted((pair for _, pairs in done for pair in pairs), key=lambda pair: pair[0])
@@ -417,17 +457,30 @@ def upcoming(
         a.optional_path(where, "registry", registry)
     cfg = load_config(config)
     specs = tuple(dict.fromkeys(spec_for(c) for c in sources)) if sources else cfg.calendars
-    shipped = Registry.bundled()
-    chosen = load_registry(registry)
-    if not isinstance(registry, Registry) and chosen is not shipped:
-        from events.registry.refresh import combined
+    groups = cfg.groups
+    if registry is None and archive is None:  # the shipped one: made while a feed is scanned
 
-        chosen = combined(chosen, shipped, before=window.start)
-    registry = chosen
-    if archive is not None:
-        registry = _refresh(registry, archive, window.start)
-    if cfg.groups:
-        registry = registry.with_groups(cfg.groups)
+        def make_registry() -> Registry:
+            shipped = Registry.bundled()
+            return (shipped.with_groups(groups) if groups else shipped).as_of(window.start)
+
+        later = _Later(make_registry)
+
+    else:  # one of the caller's, read now: a fault in it is said before anything is fetched
+        shipped = Registry.bundled()
+        chosen = load_registry(registry)
+        if not isinstance(registry, Registry) and chosen is not shipped:
+            from events.registry.refresh import combined
+
+            chosen = combined(chosen, shipped, before=window.start)
+        if archive is not None:
+            chosen = _refresh(chosen, archive, window.start)
+        if groups:
+            chosen = chosen.with_groups(groups)
+        ready = chosen.as_of(window.start)
+        later = _Later(lambda: ready)
+        later()
+
     outcome = fetch_feeds(
         specs,
         cache_dir=cache_dir,
@@ -454,6 +507,6 @@ def upcoming(
                 deadline=left,
             )
 
-    agenda = build_agenda(outcome.feeds, window, registry=registry, pages=fetcher)
+    agenda = _agenda(outcome.feeds, window, later, fetcher)
     failures = tuple(outcome.failures) + agenda.failures
     return replace(agenda, failures=failures, calendars=specs)
