@@ -493,3 +493,32 @@ def test_a_host_that_refused_is_not_asked_again_in_the_same_run() -> None:
     assert "connection refused" in first and second == first
     assert status == 200
     assert len(late.log) == 1  # only the fresh run's request reached the server
+
+
+def test_a_dropped_name_query_is_asked_again_not_waited_for(monkeypatch) -> None:
+    """A resolver that drops a query answers only when it asks again, seconds later: the
+    name is asked again beside it, and a name with no IPv4 address is not taken for unknown."""
+    import socket
+    import threading
+
+    from events.io import http
+
+    asked: list[str] = []
+    lock = threading.Lock()
+
+    def resolver(host, port, family=0, type=0, proto=0, flags=0):  # noqa: A002 - socket's names
+        with lock:
+            asked.append(host)
+            first = asked.count(host) == 1
+        if host == "dropped.invalid" and first:
+            time.sleep(3)  # the lost packet
+        if host == "ipv6-only.example":
+            raise socket.gaierror(socket.EAI_NODATA, "No address associated with hostname")
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    began = time.monotonic()
+    unknown = http._names_unknown({"dropped.invalid", "gone.invalid", "ipv6-only.example"}, 5.0)
+    assert time.monotonic() - began < 1.5
+    assert sorted(unknown) == ["dropped.invalid", "gone.invalid"]
+    assert asked.count("dropped.invalid") >= 2

@@ -803,34 +803,52 @@ def _unresolved_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) -> 
 
 
 def _names_unknown(hosts: set[str], timeout: float) -> dict[str, HttpFailure]:
-    """The `hosts` whose names do not resolve, asked at once, each in a thread, for at most
-    `timeout` seconds (a name still unanswered then is left to the client). Behind a proxy the
-    proxy resolves names, and certificates of one's own that are not there (`SSL_CERT_FILE`)
-    are a fault the client names for every page: nothing is asked here then."""
+    """The `hosts` whose names do not resolve, asked one after the other, in threads, for at most
+    `timeout` seconds (a name still unanswered then is left to the client). A resolver that
+    drops a query answers only when it asks again, seconds later: each name is given
+    `_ASK_AGAIN` seconds before the next is asked, and those still unanswered are asked
+    again, each given twice as long, and so on.
+    Behind a proxy the proxy resolves names, and certificates of one's own that are not there
+    (`SSL_CERT_FILE`) are a fault the client names for every page: nothing is asked here then.
+    """
     import socket
     import threading
 
     if any(os.environ.get(name) for name in _PROXIES) or _certificates_missing():
         return {}
-    found: dict[str, HttpFailure] = {}
+    answers: dict[str, HttpFailure | None] = {}
+    answered = threading.Event()
 
     def ask(host: str) -> None:
-        try:
-            socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-        except socket.gaierror:
-            found[host] = HttpFailure(
-                f"cannot connect (the name {host} does not resolve)", unreachable=True
-            )
+        why: HttpFailure | None = None
+        try:  # one question (A), not two: a name that does not exist has no record of any kind
+            socket.getaddrinfo(host, 443, family=socket.AF_INET, type=socket.SOCK_STREAM)
+        except socket.gaierror as error:
+            if error.errno != getattr(socket, "EAI_NODATA", None):  # no IPv4, maybe IPv6
+                why = HttpFailure(
+                    f"cannot connect (the name {host} does not resolve)", unreachable=True
+                )
         except (OSError, UnicodeError, ValueError):
             pass  # the client will say what it is
+        answers.setdefault(host, why)  # the first answer for a name counts
+        answered.set()
 
-    asking = [threading.Thread(target=ask, args=(host,), daemon=True) for host in sorted(hosts)]
-    for thread in asking:
-        thread.start()
     ends = time.monotonic() + timeout
-    for thread in asking:
-        thread.join(max(0.0, ends - time.monotonic()))
-    return dict(found)
+    pending, wait = sorted(hosts), _ASK_AGAIN
+    while pending and time.monotonic() < ends:
+        for host in pending:  # one question at a time: a resolver drops more of a burst
+            threading.Thread(target=ask, args=(host,), daemon=True).start()
+            given = min(ends, time.monotonic() + wait)
+            while host not in answers and (left := given - time.monotonic()) > 0:
+                answered.wait(left)
+                answered.clear()
+        pending = [host for host in pending if host not in answers]
+        wait *= 2
+    return {host: why for host, why in list(answers.items()) if why is not None}
+
+
+#: Seconds a name is given to answer before the next is asked (then twice as long, …).
+_ASK_AGAIN = 0.05
 
 
 _PROXIES = tuple(
