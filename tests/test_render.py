@@ -210,3 +210,19 @@ def test_every_control_character_and_line_separator_is_neutralised():
         chr(i) for i in range(0x110000) if unicodedata.category(chr(i)) in ("Cc", "Zl", "Zp")
     ]
     assert clean_text("a" + "".join(controls) + "b") == "a b"
+
+
+def test_json_written_by_two_processes_is_the_json_written_by_one():
+    from events.stages.render import PARALLEL_MIN_EVENTS, to_json_bytes
+
+    koln = Place("Köln", "DE")
+
+    many = [
+        event(f"2025-11-{20 + i % 7}", uid=f"u{i}", title=f"Meetup {i} 🦀", place=koln)
+        for i in range(2 * PARALLEL_MIN_EVENTS + 3)
+    ]
+    sections, listed, _ = arrange(many)
+    agenda = Agenda(WINDOW, sections, listed)
+    one = to_json_bytes(agenda)
+    assert to_json_bytes(agenda, cores=2) == one == to_json(agenda).encode("utf-8")
+    assert len(json.loads(one)["events"]) == len(many)

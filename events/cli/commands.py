@@ -236,9 +236,10 @@ def _block(args: argparse.Namespace) -> int:
 
 def _render(form: str, agenda: Agenda) -> bytes:
     if form == "json":
+        from events.parallel import usable_cores
         from events.stages.render import to_json_bytes
 
-        return to_json_bytes(agenda)
+        return to_json_bytes(agenda, cores=usable_cores())
     if form == "table":
         from events.stages.table import to_text_table
 

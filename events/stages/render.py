@@ -162,16 +162,36 @@ def to_json(agenda: Agenda) -> str:
     return to_json_bytes(agenda).decode("utf-8")
 
 
-def to_json_bytes(agenda: Agenda) -> bytes:
+def to_json_bytes(agenda: Agenda, *, cores: int = 1) -> bytes:
     """`to_json` encoded as UTF-8, an event at a time: the document is never held as one str
-    (with an emoji in it, that is four bytes a character)."""
+    (with an emoji in it, that is four bytes a character). With `cores` > 1 and many events,
+    each of that many processes (`events.parallel`: forked) writes a part of the events."""
     arguments.agenda("to_json", agenda)
     days = {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()}
     window = json.dumps(days, separators=_COMPACT).encode()
-    if not agenda.events:
+    events = agenda.events
+    if not events:
         return b'{"window":' + window + b',"events":[]}\n'
+    parts = max(1, min(cores, len(events) // PARALLEL_MIN_EVENTS))
+    if parts > 1:
+        from functools import partial
+
+        from events import parallel
+
+        cuts = [len(events) * index // parts for index in range(parts + 1)]
+        write = partial(_lines, events, cuts)
+        lines = b",\n".join(parallel.run(write, range(parts)))
+    else:
+        lines = _lines(events, [0, len(events)], 0)
+    return b"".join((b'{"window":', window, b',"events":[\n', lines, b"\n]}\n"))
+
+
+#: Below this many events a second process costs more than it saves.
+PARALLEL_MIN_EVENTS = 400
+
+
+def _lines(events: tuple[Event, ...], cuts: list[int], part: int) -> bytes:
+    """The JSON lines of events[cuts[part]:cuts[part + 1]], each but the last ending in a
+    comma."""
     shared: dict[tuple[int, ...], tuple[bytes, bytes]] = {}  # its events' objects are alive
-    lines = [_event_line(event, shared) for event in agenda.events]
-    for index in range(len(lines) - 1):
-        lines[index] += b",\n"
-    return b"".join((b'{"window":', window, b',"events":[\n', *lines, b"\n]}\n"))
+    return b",\n".join(_event_line(event, shared) for event in events[cuts[part] : cuts[part + 1]])
