@@ -143,6 +143,7 @@ class Registry:
         self._by_title: dict[str, RegistryGroup] = {}
         self._specific: list[tuple[str, RegistryGroup]] | None = None
         self._contained: dict[str, RegistryGroup | None] = {}  # by_title's scans, remembered
+        self._prefixed: dict[str, RegistryGroup | None] = {}  # by_name_prefix's, remembered
         recent = sorted(self._groups, key=lambda g: g.last_seen or date.min, reverse=True)
         for tier in (self._pinned, recent):
             for group in tier:
@@ -236,12 +237,16 @@ class Registry:
         """The group whose name (of two words or more) opens `text`, the longest name first."""
         if not text:
             return None
+        if text in self._prefixed:
+            return self._prefixed[text]
         words = text.split()
+        found = None
         for n in range(min(len(words) - 1, 8), 1, -1):
             found = self.by_name(" ".join(words[:n]))
             if found is not None:
-                return found
-        return None
+                break
+        self._prefixed[text] = found
+        return found
 
     def by_title(self, title: str | None) -> RegistryGroup | None:
         """The one group known to hold events of this title, or of a title that contains it

@@ -139,6 +139,9 @@ def _quoted(url: str) -> str:
 
 def unwrap(url: str) -> str:
     """The real address behind Google's redirector (`google.com/url?q=…`), else `url` itself."""
+    lowered = url.lower()
+    if "google.com" not in lowered or "/url" not in lowered:
+        return url  # most links: no redirector to read
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -211,6 +214,7 @@ def _label_before(text: str, pos: int, floor: int) -> str:
     return " ".join(text[start:pos].split())
 
 
+@lru_cache(maxsize=8192)
 def _clean(url: str) -> str:
     url = unescape(url).strip()
     while url and url[-1] in _TRAILING:

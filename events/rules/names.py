@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import filterfalse
 
 #: Letters that Unicode does not decompose into a base letter plus an accent.
 _LETTERS = str.maketrans(
@@ -26,14 +27,14 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()  # no accent to take off, and casefold is lower
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(filterfalse(unicodedata.combining, decomposed))
 
 
 @lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """A group's name or a title as compared: only its folded letters and digits (`&` is
     `and`), so `Rust Lodz`, `rust-łódź` and `RUST ŁÓDŹ` are one key."""
-    return "".join(c for c in fold(name.replace("&", " and ")) if c.isalnum())
+    return "".join(filter(str.isalnum, fold(name.replace("&", " and "))))
 
 
 @lru_cache(maxsize=8192)

@@ -366,6 +366,7 @@ _NAME_WORDS = re.compile(r"[^\W_]+")
 HOME_MIN_POPULATION = 100_000
 
 
+@lru_cache(maxsize=4096)
 def home_in_name(name: str) -> Place | None:
     """The city a group's name or Meetup urlname names (`Boston Rust Meetup`,
     `rust-and-c-plus-plus-in-cardiff`), when the gazetteer knows one big city of that name:

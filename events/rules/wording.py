@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from events.rules.names import title_words
@@ -94,6 +95,7 @@ class LocationWords:
     place: str
 
 
+@lru_cache(maxsize=4096)
 def read_location_words(location: str) -> LocationWords:
     """Online, hybrid or in person, as the LOCATION's words say (CALENDAR.md §2)."""
     text = " ".join(location.split()).strip(" .!")
@@ -148,7 +150,8 @@ _PREFIX_SEPARATORS = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
 _BRACKETED = re.compile(r"^\s*\[([^\]]+)\](?!\()\s*[:\-–—|]?\s*(.+)$")
 
 
-def prefix_splits(summary: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def prefix_splits(summary: str) -> tuple[tuple[str, str], ...]:
     """Every way to read a SUMMARY as `<group><separator><title>`: `[Group] Title` first,
     then `Group: Title`, `Group - Title`, `Group | Title`, the longest group first
     (`Rust en Español | Rust Argentina: …` may be one group's name)."""
@@ -160,9 +163,10 @@ def prefix_splits(summary: str) -> list[tuple[str, str]]:
         left, right = summary[: sep.start()].strip(), summary[sep.end() :].strip()
         if left and right:
             splits.append((left, right))
-    return out + sorted(splits, key=lambda lr: -len(lr[0]))
+    return tuple(out + sorted(splits, key=lambda lr: -len(lr[0])))
 
 
+@lru_cache(maxsize=4096)
 def looks_like_group_name(text: str) -> bool:
     """A prefix that could be a group's name rather than the first half of a title: not
     `[Hybrid]`, `February Edition` or `Talk 3` (words any title may start with)."""
@@ -181,17 +185,19 @@ _GROUP_JOINS = re.compile(r"\s*(?:&|\+|,|\||/|\band\b|\bx\b|\bwith\b)\s*", re.IG
 _HOSTED_TEXT = re.compile(r"\b(co-?)?hosted\s+(?:by|with)\s+([^<>\n:.;!?()]+)", re.IGNORECASE)
 
 
-def joined_names(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def joined_names(text: str) -> tuple[str, ...]:
     """The names of `A & B`, `A x B`, `A and B`: several groups written as one."""
-    return [part for part in _GROUP_JOINS.split(text) if part]
+    return tuple(part for part in _GROUP_JOINS.split(text) if part)
 
 
-def hosts_in_words(text: str) -> list[tuple[bool, list[str]]]:
+@lru_cache(maxsize=4096)
+def hosts_in_words(text: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
     """Hosts a description names without a link: `Hosted by Rust Girona and Silicon Girona`
-    gives (False, [both]); `Co-hosted with X` gives (True, [X])."""
-    return [
+    gives (False, (both)); `Co-hosted with X` gives (True, (X,))."""
+    return tuple(
         (bool(m.group(1)), joined_names(m.group(2).strip())) for m in _HOSTED_TEXT.finditer(text)
-    ]
+    )
 
 
 # -- titles too generic to name a group ------------------------------------------------------
@@ -208,6 +214,7 @@ _GENERIC_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_generic_title(title: str) -> bool:
     """A title any group could use (`Monthly meetup`, `Rust Meetup #12`, `Social Night`):
     it never names a group by itself."""
