@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from events.stages.expand.lines import Member, Moment, exdate, exdate_day
@@ -54,6 +55,8 @@ def _as_datetime(value: Moment, zone: tzinfo | None) -> datetime:
 
 def _comparable(values: Sequence[Moment]) -> list[Any]:
     """recurring-ical-events' `make_comparable`."""
+    if all(type(value) is datetime and value.tzinfo is not None for value in values):
+        return list(values)  # what the loop below gives them: themselves (most entries)
     zone = None
     all_dates = True
     for value in values:
@@ -78,10 +81,27 @@ def _ids(moment: Moment) -> tuple[datetime, ...]:
 
 def overlaps(span_start: Moment, span_stop: Moment, start: Moment, stop: Moment) -> bool:
     """recurring-ical-events' `time_span_contains_event` (the span's stop is excluded)."""
-    span_start, span_stop, start, stop = _comparable((span_start, span_stop, start, stop))
+    if (
+        type(start) is datetime
+        and type(stop) is datetime
+        and start.tzinfo is not None
+        and stop.tzinfo is not None
+        and type(span_start) is datetime
+        and type(span_stop) is datetime
+        and span_start.tzinfo is None
+        and span_stop.tzinfo is None
+    ):  # a naive span and a zoned occurrence (most): the span read in the occurrence's zone
+        span_start, span_stop = _span_in(span_start, span_stop, start.tzinfo)
+    else:
+        span_start, span_stop, start, stop = _comparable((span_start, span_stop, start, stop))
     if start == stop:
         return bool(span_start <= start < span_stop)
     return bool(start < span_stop and span_start < stop)
+
+
+@lru_cache(maxsize=256)
+def _span_in(start: datetime, stop: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    return start.replace(tzinfo=zone), stop.replace(tzinfo=zone)
 
 
 def to_calendar_zone(value: Moment, zone: tzinfo | None) -> Moment:
