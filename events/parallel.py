@@ -18,6 +18,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import TypeVar
 
 In = TypeVar("In")
@@ -38,6 +39,8 @@ def run(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
     """`[function(x) for x in inputs]`, the first input here and each other in a forked child."""
     if len(inputs) < 2 or not hasattr(os, "fork"):
         return [function(item) for item in inputs]
+    with suppress(ImportError):  # what each child needs to die with this process, loaded once
+        import ctypes  # noqa: F401
     children = [_start(function, item) for item in inputs[1:]]
     results = [function(inputs[0])]
     for (pid, read_end, lifeline), item in zip(children, inputs[1:], strict=True):
