@@ -190,6 +190,76 @@ def _dateutil(rule: Rule, parts: dict[str, Any], start: datetime, count: int | N
     )
 
 
+_AT_ONE_TIME = frozenset({"byweekday", "byhour", "byminute", "bysecond"})
+
+
+def _by_arithmetic(
+    rule: Rule,
+    parts: dict[str, Any],
+    start: datetime,
+    count: int | None,
+    until: datetime | None,
+    low: datetime,
+    high: datetime,
+) -> list[datetime] | None:
+    """What `rrule(dtstart=start, …).between(low, high, inc=True)` yields, for the rules most
+    series have, counted out without dateutil: WEEKLY on plain weekdays and MONTHLY on
+    numbered ones (`3TU`, `-1WE`), once a day at one time; `start` is the beginning of one of
+    the rule's periods (a week from WKST, a month), so that each period's instances are its
+    days in order. None for any other rule (dateutil then counts)."""
+    if set(parts) != _AT_ONE_TIME or any(len(parts[n]) != 1 for n in ("byhour", "byminute")):
+        return None
+    if len(parts["bysecond"]) != 1:
+        return None
+    days = parts["byweekday"]
+    (hour,), (minute,), (second,) = parts["byhour"], parts["byminute"], parts["bysecond"]
+    if rule.freq == WEEKLY and all(n is None for _, n in days):
+        offsets = sorted({(day - start.weekday()) % 7 for day, _ in days})
+
+        def days_of(period: date) -> list[date]:
+            return [period + timedelta(days=offset) for offset in offsets]
+
+        def following(period: date) -> date:
+            return period + timedelta(weeks=rule.interval)
+
+    elif rule.freq == MONTHLY and all(n for _, n in days):
+
+        def days_of(period: date) -> list[date]:
+            first_day, length = calendar.monthrange(period.year, period.month)
+            last_day = (first_day + length - 1) % 7
+            numbers = set()
+            for day, n in days:
+                if n > 0:
+                    number = 1 + (day - first_day) % 7 + 7 * (n - 1)
+                else:
+                    number = length - (last_day - day) % 7 + 7 * (n + 1)
+                if 1 <= number <= length:
+                    numbers.add(number)
+            return [period.replace(day=number) for number in sorted(numbers)]
+
+        def following(period: date) -> date:
+            months = period.year * 12 + period.month - 1 + rule.interval
+            return date(months // 12, months % 12 + 1, 1)
+
+    else:
+        return None
+    zone, period = start.tzinfo, start.date()
+    found: list[datetime] = []
+    for _ in range(100_000):  # the window is a few weeks away: never nearly as many periods
+        for day in days_of(period):
+            moment = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=zone)
+            if (until is not None and moment > until) or count == 0 or moment > high:
+                return found
+            if count is not None:
+                count -= 1
+            if moment >= low:
+                found.append(moment)
+        if period.year >= 9999:
+            return None  # dateutil's own end of time: let it say so
+        period = following(period)
+    return None
+
+
 def _period_start(freq: int, moment: datetime, wkst: int) -> datetime:
     """The beginning of the period (of the rule's frequency) that holds `moment` (wall clock)."""
     if freq == YEARLY:
@@ -295,15 +365,16 @@ class Expander:
             moment = moment.astimezone(self.zone)
         return moment.replace(tzinfo=None)
 
-    def _from(self, moment: datetime, margin: timedelta) -> Any:
-        """A dateutil rule yielding exactly the original's instances from well before
-        `moment` on (never from after the original's DTSTART)."""
+    def _near(self, moment: datetime, margin: timedelta) -> tuple[datetime, int | None] | None:
+        """Where the rule may start to yield exactly the original's instances from well
+        before `moment` on (never after the original's DTSTART), with the COUNT left from
+        there; None when none is left."""
         rule = self.rule
         target = self._wall(moment) - margin
         units = _units_between(rule.freq, self.first_period, target)
         skip = units // rule.interval  # the period (of the rule's phase) holding `target`
         if skip < 1:
-            return _dateutil(rule, self.parts, self.start, rule.count, self.until)
+            return self.start, rule.count
         period = _advance(rule.freq, self.first_period, skip * rule.interval)
         count = rule.count
         if count is not None:
@@ -311,7 +382,15 @@ class Expander:
             if skipped >= count:
                 return None
             count -= skipped
-        return _dateutil(rule, self.parts, period.replace(tzinfo=self.zone), count, self.until)
+        return period.replace(tzinfo=self.zone), count
+
+    def _from(self, moment: datetime, margin: timedelta) -> Any:
+        """A dateutil rule yielding exactly the original's instances from well before
+        `moment` on (never from after the original's DTSTART)."""
+        near = self._near(moment, margin)
+        if near is None:
+            return None
+        return _dateutil(self.rule, self.parts, near[0], near[1], self.until)
 
     def _skipped(self, skip: int, period: datetime) -> int:
         """How many instances the original yields before `period`, the start of its
@@ -353,9 +432,15 @@ class Expander:
         if self._iterated():
             rule = _dateutil(self.rule, self.parts, self.start, self.rule.count, self.until)
         else:
-            rule = self._from(low, self._margin(low))
-        if rule is None:
-            return []
+            near = self._near(low, self._margin(low))
+            if near is None:
+                return []
+            start, count = near
+            if start is not self.start:  # the start of a period: counted by arithmetic?
+                found = _by_arithmetic(self.rule, self.parts, start, count, self.until, low, high)
+                if found is not None:
+                    return found
+            rule = _dateutil(self.rule, self.parts, start, count, self.until)
         return list(rule.between(low, high, inc=True))
 
     def first_each_day(
