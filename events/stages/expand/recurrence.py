@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY = range(7)  # dateutil's numbers
@@ -93,8 +94,10 @@ class Rule:
         return sizes[0] * sizes[1] * sizes[2] > 1
 
 
+@lru_cache(maxsize=1024)
 def parse(value: str) -> Rule:
-    """Read an RRULE value; `Unplain` unless every part is one dateutil reads the same way."""
+    """Read an RRULE value; `Unplain` unless every part is one dateutil reads the same way
+    (read once for each way a rule is written: most series share a few)."""
     seen: dict[str, str] = {}
     for piece in value.split(";"):
         key, equals, text = piece.partition("=")
