@@ -26,6 +26,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 from zlib import crc32
 
@@ -131,6 +132,7 @@ class _Span:
         self.high_day = self.day(self.high)
 
     @staticmethod
+    @lru_cache(maxsize=4096)
     def day(ordinal: float) -> bytes:
         """YYYYMMDD of a day ordinal; beyond the calendar, a bound every date passes."""
         if ordinal < 1:
@@ -138,6 +140,12 @@ class _Span:
         if ordinal > date.max.toordinal():
             return b"99999999"
         return _digits(date.fromordinal(math.floor(ordinal)))
+
+
+@lru_cache(maxsize=16)
+def _span(first: date, stop: date) -> _Span:
+    """The `_Span` of [first, stop), made once for the groups of a window."""
+    return _Span(first, stop)
 
 
 def _digits(day: date) -> bytes:
@@ -557,7 +565,7 @@ def overrides_to_read(group: list[_Entry], first: date, stop: date, reach: float
     """The overrides of a group whose masters are read elsewhere (their longest occurrence
     lasting `reach` days) that may change what [first, stop) shows: all but those plainly
     apart (`_set_aside`), which stay only beside one replacing about the same occurrence."""
-    span = _Span(first, stop)
+    span = _span(first, stop)
     recurrence_low_day = span.day(span.low - reach)
     near: list[_Entry] = []
     apart: list[_Entry] = []
@@ -581,6 +589,7 @@ def overrides_to_read(group: list[_Entry], first: date, stop: date, reach: float
     return sorted(near)
 
 
+@lru_cache(maxsize=8192)
 def _ordinal(day: bytes | None) -> float:
     """The day ordinal of YYYYMMDD digits (the scan's, so a plain date)."""
     assert day is not None
