@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from events.model import FeedSpec
+from events.packaged import DATA
 
 DEFAULT_NAME = "calendars.toml"
 #: Bigger than any real configuration (the bundled one with ~150 feeds is ~25 KiB).
@@ -72,7 +72,7 @@ def load_config(path: str | Path | None = None) -> Config:
                 path = candidate
                 break
     if path is None:
-        text = resources.files("events").joinpath("data", DEFAULT_NAME).read_text("utf-8")
+        text = (DATA / DEFAULT_NAME).read_text("utf-8")
         return parse_config(text, source=f"(bundled {DEFAULT_NAME})")
     if not isinstance(path, str | Path):
         raise TypeError(f"config must be a path, not {type(path).__name__}")

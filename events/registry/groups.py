@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from events.model import Group, Place
+from events.packaged import DATA
 from events.rules.gazetteer import country_code, timezone_for
 from events.rules.links import link_key, meetup_slug
 from events.rules.names import name_key, title_words
@@ -291,7 +291,7 @@ class Registry:
 
 @cache
 def _bundled() -> Registry:
-    text = (resources.files("events") / "data" / "registry.json").read_text("utf-8")
+    text = (DATA / "registry.json").read_text("utf-8")
     return Registry._from_text(text)
 
 

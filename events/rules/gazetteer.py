@@ -14,9 +14,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 
+from events.packaged import DATA, tzdata_file
 from events.rules.names import place_key
 
 DATA_FILE = "places_gazetteer.json"
@@ -74,16 +74,15 @@ class _Gazetteer:
 
 @cache
 def _gazetteer() -> _Gazetteer:
-    data = resources.files("events").joinpath("data")
-    with data.joinpath(DATA_FILE).open("rb") as handle:
+    with (DATA / DATA_FILE).open("rb") as handle:
         raw = json.load(handle)
-    return _Gazetteer(raw, str(data.joinpath(CITIES_FILE)))
+    return _Gazetteer(raw, str(DATA / CITIES_FILE))
 
 
 @cache
 def _country_zones() -> dict[str, tuple[str, ...]]:
     """Each country's zones, from the zone.tab that the tzdata package ships."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    text = tzdata_file("zoneinfo", "zone.tab").read_text(encoding="utf-8")
     zones: dict[str, list[str]] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
