@@ -317,10 +317,16 @@ class _VersionAction(argparse.Action):
         parser.exit(0)
 
 
-def _wrapped(text: str) -> str:
-    import textwrap
-
-    return textwrap.fill(text, width=88)
+#: Written as `draft --help` shows it (88 columns): no text wrapping at every start.
+_DRAFT_DESCRIPTION = "\n".join(
+    (
+        "Rewrite the 'Rusty Events between …' line of a TWIR draft and replace the listings under",
+        "it, up to the 'If you are running a Rust event' paragraph (or fill create_draft.py's",
+        "'<!-- Events list goes here -->'), leaving every other byte alone. What is new, gone or",
+        "changed against the list it replaces goes to standard error; a draft already up to date",
+        "is not rewritten.",
+    )
+)
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -346,13 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     draft = sub.add_parser(
         DRAFT,
         help="fill a TWIR draft's events list in place and say what changed",
-        description=_wrapped(
-            "Rewrite the 'Rusty Events between …' line of a TWIR draft and replace "
-            "the listings under it, up to the 'If you are running a Rust event' paragraph (or fill "
-            "create_draft.py's '<!-- Events list goes here -->'), leaving every other byte alone. "
-            "What is new, gone or changed against the list it replaces goes to standard error; "
-            "a draft already up to date is not rewritten."
-        ),
+        description=_DRAFT_DESCRIPTION,
         epilog=f"{EXIT_CODES}\n\n"
         f"examples:\n  {PROG} draft draft/2025-11-19-this-week-in-rust.md\n"
         f"  {PROG} draft FILE --from 2025-11-19 --weeks 4 --calendar feed.ics --diff",
