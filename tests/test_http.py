@@ -522,3 +522,25 @@ def test_a_dropped_name_query_is_asked_again_not_waited_for(monkeypatch) -> None
     assert time.monotonic() - began < 1.5
     assert sorted(unknown) == ["dropped.invalid", "gone.invalid"]
     assert asked.count("dropped.invalid") >= 2
+
+
+def test_offline_pages_come_from_the_cache_without_an_event_loop(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    cached = "https://www.meetup.com/rust-x/events/2/"
+    FeedCache.pages(tmp_path).store(CacheEntry(cached, HTML, fetched_at=time.time()))
+    script = (
+        "import sys; from events.io.http import fetch_pages\n"
+        f"pages = fetch_pages(['https://www.meetup.com/rust-x/events/1/', {cached!r}],"
+        f" cache_dir={str(tmp_path)!r}, offline=True)\n"
+        "print('httpx' in sys.modules, 'asyncio' in sys.modules,"
+        " *(p.origin + ': ' + str(p.error) for p in pages.values()), sep='\\n')"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.splitlines() == [
+        "False",
+        "False",
+        "failed: offline and no cached copy",
+        "cached: offline; using the cached copy",
+    ]

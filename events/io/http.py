@@ -738,9 +738,9 @@ def fetch_pages(
         )
         pages = {} if offline else _unresolved_pages(wanted, cache, options)
         rest = [url for url in wanted if url not in pages]
-        if any(url_problem(url) is None for url in rest):
+        if not offline and any(url_problem(url) is None for url in rest):
             pages.update(run_sync(lambda: _fetch_pages(rest, cache, options)))
-        else:  # nothing left to fetch: no event loop, and httpx is not even loaded
+        else:  # offline, or nothing left to fetch: no event loop, and httpx is not even loaded
             pages.update((url, _page_offline(url, cache, options)) for url in rest)
         return {url: pages[url] for url in wanted}
     except Exception as exc:  # noqa: BLE001 - the page stage is never stopped by the network
@@ -771,8 +771,6 @@ _PAGE_RETRIES = Retries(transient=1, timeouts=0, backoff=0.5, max_wait=2.0)
 async def _fetch_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) -> dict[str, Page]:
     import asyncio
 
-    if opts.offline:
-        return {url: _page_offline(url, cache, opts) for url in urls}
     try:
         client = Client(timeout=opts.timeout, deadline=opts.deadline, per_host=opts.per_host)
         async with client:
