@@ -328,23 +328,11 @@ def test_pages_of_names_that_do_not_resolve_cost_no_client(
     is one, and neither httpx nor an event loop is ever loaded, also where certificates of
     one's own are configured; a page of a host that resolves is still fetched."""
     import os
-    import subprocess
-    import sys
 
-    cached = "https://feed.invalid/events/2/"
-    FeedCache.pages(tmp_path).store(CacheEntry(cached, HTML, fetched_at=time.time()))
-    script = (
-        "import sys; from events.io.http import fetch_pages\n"
-        f"pages = fetch_pages(['https://feed.invalid/events/1/', {cached!r}],"
-        f" cache_dir={str(tmp_path)!r})\n"
-        "print('httpx' in sys.modules, 'asyncio' in sys.modules,"
-        " *(p.origin + ': ' + str(p.error) for p in pages.values()), sep='\\n')"
-    )
     env = dict(os.environ)
     if certificates:
         env["SSL_CERT_FILE"] = str(authority.ca_file)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
-    assert out.stdout.splitlines() == [
+    assert _pages_in_a_fresh_process("https://feed.invalid/events/", tmp_path, env) == [
         "False",
         "False",
         "failed: cannot connect (the name feed.invalid does not resolve)",
@@ -525,22 +513,31 @@ def test_a_dropped_name_query_is_asked_again_not_waited_for(monkeypatch) -> None
 
 
 def test_offline_pages_come_from_the_cache_without_an_event_loop(tmp_path) -> None:
-    import subprocess
-    import sys
-
-    cached = "https://www.meetup.com/rust-x/events/2/"
-    FeedCache.pages(tmp_path).store(CacheEntry(cached, HTML, fetched_at=time.time()))
-    script = (
-        "import sys; from events.io.http import fetch_pages\n"
-        f"pages = fetch_pages(['https://www.meetup.com/rust-x/events/1/', {cached!r}],"
-        f" cache_dir={str(tmp_path)!r}, offline=True)\n"
-        "print('httpx' in sys.modules, 'asyncio' in sys.modules,"
-        " *(p.origin + ': ' + str(p.error) for p in pages.values()), sep='\\n')"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert out.stdout.splitlines() == [
+    events = "https://www.meetup.com/rust-x/events/"
+    assert _pages_in_a_fresh_process(events, tmp_path, offline=True) == [
         "False",
         "False",
         "failed: offline and no cached copy",
         "cached: offline; using the cached copy",
     ]
+
+
+def _pages_in_a_fresh_process(
+    events: str, cache_dir: Path, env: dict[str, str] | None = None, *, offline: bool = False
+) -> list[str]:
+    """In a new interpreter, the pages `events`1/ and `events`2/ (the second one cached):
+    whether httpx and asyncio were loaded, then each page's origin and error."""
+    import subprocess
+    import sys
+
+    cached = f"{events}2/"
+    FeedCache.pages(cache_dir).store(CacheEntry(cached, HTML, fetched_at=time.time()))
+    script = (
+        "import sys; from events.io.http import fetch_pages\n"
+        f"pages = fetch_pages([{events + '1/'!r}, {cached!r}],"
+        f" cache_dir={str(cache_dir)!r}, offline={offline})\n"
+        "print('httpx' in sys.modules, 'asyncio' in sys.modules,"
+        " *(p.origin + ': ' + str(p.error) for p in pages.values()), sep='\\n')"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    return out.stdout.splitlines()
