@@ -133,10 +133,6 @@ class _Later:
         self._make = make
         self._made: Registry | None = None
 
-    @property
-    def ready(self) -> bool:
-        return self._made is not None
-
     def __call__(self) -> Registry:
         if self._made is None:
             self._made = self._make()
@@ -479,7 +475,6 @@ def upcoming(
             chosen = chosen.with_groups(groups)
         ready = chosen.as_of(window.start)
         later = _Later(lambda: ready)
-        later()
 
     outcome = fetch_feeds(
         specs,

@@ -193,7 +193,8 @@ def _dateutil(rule: Rule, parts: dict[str, Any], start: datetime, count: int | N
     )
 
 
-_AT_ONE_TIME = frozenset({"byweekday", "byhour", "byminute", "bysecond"})
+_TIME_OF_DAY = ("byhour", "byminute", "bysecond")
+_AT_ONE_TIME = frozenset({"byweekday", *_TIME_OF_DAY})
 
 
 def _by_arithmetic(
@@ -210,9 +211,7 @@ def _by_arithmetic(
     numbered ones (`3TU`, `-1WE`), once a day at one time; `start` is the beginning of one of
     the rule's periods (a week from WKST, a month), so that each period's instances are its
     days in order. None for any other rule (dateutil then counts)."""
-    if set(parts) != _AT_ONE_TIME or any(len(parts[n]) != 1 for n in ("byhour", "byminute")):
-        return None
-    if len(parts["bysecond"]) != 1:
+    if set(parts) != _AT_ONE_TIME or any(len(parts[name]) != 1 for name in _TIME_OF_DAY):
         return None
     days = parts["byweekday"]
     (hour,), (minute,), (second,) = parts["byhour"], parts["byminute"], parts["bysecond"]
