@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from importlib import resources
 
 import pytest
@@ -221,6 +222,11 @@ def test_json_written_by_two_processes_is_the_json_written_by_one():
         event(f"2025-11-{20 + i % 7}", uid=f"u{i}", title=f"Meetup {i} 🦀", place=koln)
         for i in range(2 * PARALLEL_MIN_EVENTS + 3)
     ]
+    # weekly series: the occurrences of one entry share its objects, and are dealt together
+    for first in many[:40]:
+        for week in (1, 2, 3):
+            day = first.date + timedelta(weeks=week)
+            many.append(replace(first, date=day, end_date=day, start=day))
     sections, listed, _ = arrange(many)
     agenda = Agenda(WINDOW, sections, listed)
     one = to_json_bytes(agenda)

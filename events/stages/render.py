@@ -9,6 +9,7 @@ that is not http(s).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from operator import itemgetter
@@ -99,7 +100,7 @@ def _event_text(event: Event) -> str:
 def _event_line(event: Event, shared: dict[tuple[int, ...], tuple[bytes, bytes]]) -> bytes:
     """`_event_text` as UTF-8. The occurrences of one entry share everything but their dates
     (the same objects): that part is written once for them all, and kept as bytes."""
-    key = tuple(map(id, _ENTRY_FIELDS(vars(event))))
+    key = _entry_key(event)
     parts = shared.get(key)
     if parts is None:
         fields = _event_fields(event)
@@ -113,6 +114,11 @@ def _event_line(event: Event, shared: dict[tuple[int, ...], tuple[bytes, bytes]]
         f',"start":"{event.start.isoformat()}",'
     )
     return b"".join((parts[0], dates.encode("ascii"), parts[1]))
+
+
+def _entry_key(event: Event) -> tuple[int, ...]:
+    """The same for the occurrences of one entry, which share their fields' objects."""
+    return tuple(map(id, _ENTRY_FIELDS(vars(event))))
 
 
 def _fields_text(fields: dict[str, Any]) -> str:
@@ -165,7 +171,7 @@ def to_json(agenda: Agenda) -> str:
 def to_json_bytes(agenda: Agenda, *, cores: int = 1) -> bytes:
     """`to_json` encoded as UTF-8, an event at a time: the document is never held as one str
     (with an emoji in it, that is four bytes a character). With `cores` > 1 and many events,
-    each of that many processes (`events.parallel`: forked) writes a part of the events."""
+    each of that many processes (`events.parallel`: forked) writes the lines of some entries."""
     arguments.agenda("to_json", agenda)
     days = {"start": agenda.window.start.isoformat(), "end": agenda.window.end.isoformat()}
     window = json.dumps(days, separators=_COMPACT).encode()
@@ -178,20 +184,41 @@ def to_json_bytes(agenda: Agenda, *, cores: int = 1) -> bytes:
 
         from events import parallel
 
-        cuts = [len(events) * index // parts for index in range(parts + 1)]
-        write = partial(_lines, events, cuts)
-        lines = b",\n".join(parallel.run(write, range(parts)))
+        shares = _shares(events, parts)
+        lines: list[bytes] = [b""] * len(events)
+        written = parallel.run(partial(_lines, events), shares)
+        for share, share_lines in zip(shares, written, strict=True):
+            for index, line in zip(share, share_lines, strict=True):
+                lines[index] = line
     else:
-        lines = _lines(events, [0, len(events)], 0)
-    return b"".join((b'{"window":', window, b',"events":[\n', lines, b"\n]}\n"))
+        lines = _lines(events, range(len(events)))
+    return b"".join((b'{"window":', window, b',"events":[\n', b",\n".join(lines), b"\n]}\n"))
 
 
 #: Below this many events a second process costs more than it saves.
 PARALLEL_MIN_EVENTS = 400
 
 
-def _lines(events: tuple[Event, ...], cuts: list[int], part: int) -> bytes:
-    """The JSON lines of events[cuts[part]:cuts[part + 1]], each but the last ending in a
-    comma."""
+def _shares(events: tuple[Event, ...], parts: int) -> list[list[int]]:
+    """The events' indexes dealt to `parts` processes, every occurrence of one entry to the
+    same one: what they share (`_event_line`) is then written once, not once a process."""
+    entries: dict[tuple[int, ...], list[int]] = {}
+    for index, event in enumerate(events):
+        entries.setdefault(_entry_key(event), []).append(index)
+    shares: list[list[int]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for indexes in sorted(entries.values(), key=len, reverse=True):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(indexes)
+        loads[lightest] += _ENTRY_COST + len(indexes)
+    return [sorted(share) for share in shares]
+
+
+#: What writing an entry's shared part costs, in lines written from it.
+_ENTRY_COST = 3
+
+
+def _lines(events: tuple[Event, ...], indexes: Sequence[int]) -> list[bytes]:
+    """The JSON lines of the events at `indexes`."""
     shared: dict[tuple[int, ...], tuple[bytes, bytes]] = {}  # its events' objects are alive
-    return b",\n".join(_event_line(event, shared) for event in events[cuts[part] : cuts[part + 1]])
+    return [_event_line(events[index], shared) for index in indexes]
