@@ -67,10 +67,11 @@ def user_config_path() -> Path:
 def load_config(path: str | Path | None = None) -> Config:
     """Read `path`, else ./calendars.toml, else the user's own, else the bundled copy."""
     if path is None:
-        for candidate in (Path(DEFAULT_NAME), _user_config()):
-            if candidate is not None and candidate.is_file():
-                path = candidate
-                break
+        if Path(DEFAULT_NAME).is_file():
+            path = Path(DEFAULT_NAME)
+        else:  # the user's own: platformdirs is loaded only to look for it
+            mine = _user_config()
+            path = mine if mine is not None and mine.is_file() else None
     if path is None:
         text = (DATA / DEFAULT_NAME).read_text("utf-8")
         return parse_config(text, source=f"(bundled {DEFAULT_NAME})")

@@ -6,6 +6,10 @@ time. Forking (not spawning) keeps everything already imported and loaded, so a 
 few milliseconds. Results come back pickled; a worker that fails in any way leaves its input
 to the calling process, so the answer never depends on whether a second process was available.
 
+`run` gives each process its inputs beforehand; `pooled` lets every process take the next input
+as soon as it is free, so that a process slowed by the rest of the machine (or given more to do
+first) simply takes fewer of them.
+
 A worker never outlives the process that forked it (issue 12 §4): on Linux the kernel kills it
 when its parent dies (PR_SET_PDEATHSIG); everywhere, a thread of the worker waits on a pipe
 whose other end only the parent holds, and ends the worker when that end closes.
@@ -46,6 +50,63 @@ def run(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
     for (pid, read_end, lifeline), item in zip(children, inputs[1:], strict=True):
         results.append(_collect(pid, read_end, lifeline, function, item))
     return results
+
+
+def pooled(
+    function: Callable[[In], Out],
+    inputs: Sequence[In],
+    *,
+    first: Callable[[], object] | None = None,
+    cores: int | None = None,
+) -> list[Out]:
+    """`[function(x) for x in inputs]`, worked through by this process and forked children
+    (`cores` processes in all, default `usable_cores()`), each taking the next input from a
+    queue as soon as it is free. `first` runs here while the children already work (its
+    result is the caller's to keep). The results come in the order of `inputs`, whichever
+    process computed them; whatever a child took and did not send back is computed here."""
+    count = usable_cores() if cores is None else cores
+    if count < 2 or len(inputs) < 2 or not hasattr(os, "fork") or len(inputs) > _QUEUE_MAX:
+        if first is not None:
+            first()
+        return [function(item) for item in inputs]
+    with suppress(ImportError):  # what each child needs to die with this process, loaded once
+        import ctypes  # noqa: F401
+    queue, filling = os.pipe()
+    with os.fdopen(filling, "wb") as tokens:  # the whole queue, written before any fork
+        tokens.write(b"".join(index.to_bytes(_TOKEN, "little") for index in range(len(inputs))))
+    children: list[tuple[int, int, int]] = []
+    try:
+        children = [_start(_taking, (function, inputs, queue)) for _ in range(count - 1)]
+        if first is not None:
+            first()
+        done: dict[int, Out] = dict(_taking((function, inputs, queue)))
+    except BaseException:
+        for pid, read_end, lifeline in children:  # no one will read what they send
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
+            os.close(lifeline)
+        raise
+    finally:
+        os.close(queue)
+    for pid, read_end, lifeline in children:
+        done.update(_collect(pid, read_end, lifeline, lambda _: [], None))
+    return [done[index] if index in done else function(item) for index, item in enumerate(inputs)]
+
+
+_TOKEN = 2  # bytes a queued index takes: well under PIPE_BUF, so each read takes one whole
+_QUEUE_MAX = 4096  # indexes whose tokens fit in any pipe's buffer before anyone reads it
+
+
+def _taking(work: tuple[Callable[[In], Out], Sequence[In], int]) -> list[tuple[int, Out]]:
+    """The inputs this process takes from the queue until it is empty, with their results."""
+    function, inputs, queue = work
+    done = []
+    while token := os.read(queue, _TOKEN):
+        index = int.from_bytes(token, "little")
+        done.append((index, function(inputs[index])))
+    return done
 
 
 def _start(function: Callable[[In], Out], item: In) -> tuple[int, int, int]:

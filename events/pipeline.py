@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from events.config import load_config, spec_for
 from events.model import (
@@ -146,16 +146,15 @@ def _agenda(
     pages: Mapping[str, Page] | PageFetcher | None,
 ) -> Agenda:
     """`build_agenda` with its arguments checked."""
-    from events.stages.arrange import arrange
-    from events.stages.select import select
-
     problems: list[Problem] = []
     failures: list[Problem] = []
     events: list[Event] = []
     read: list[FeedData] = []
-    for feed, (expansion_problems, understood) in zip(
-        feeds, _read_feeds(feeds, window, made), strict=True
-    ):
+    readings = _read_feeds(feeds, window, made)
+    from events.stages.arrange import arrange
+    from events.stages.select import select
+
+    for feed, (expansion_problems, understood) in zip(feeds, readings, strict=True):
         if not understood and any(p.kind.source_failed for p in expansion_problems):
             failures.extend(expansion_problems)
             continue
@@ -262,10 +261,10 @@ def _read_several(
 def _read_feed(
     feed: FeedData, window: Window, registry: Registry | _Later
 ) -> tuple[tuple[Problem, ...], list[Event | Problem]]:
-    """Expand and understand one feed; a large one on both cores: each process scans its part
-    of the bytes (this one making the registry meanwhile, if still to be made), then, once the
-    parts' entries are put together, expands and understands its share of the entries that
-    may reach the window.
+    """Expand and understand one feed; a large one in pieces, on both cores: its bytes in
+    `SCAN_PARTS` parts, then, once the parts' entries are put together, the entries that may
+    reach the window in `CHUNKS` chunks. Each process takes the next piece when it is free
+    (`parallel.pooled`), this one making the registry first, if still to be made.
 
     Returns the problems of the expansion and, for each occurrence in order, the Event or the
     Problem of an entry that could not be understood.
@@ -276,27 +275,41 @@ def _read_feed(
     from events.stages.expand import plan, scan_part
 
     later = registry if isinstance(registry, _Later) else _Later(lambda: registry)
-    size = len(feed.body)
-    shares = parallel.usable_cores() if size >= PARALLEL_MIN_BYTES else 1
-    scan = partial(scan_part, feed, window, parts=shares)
+    large = len(feed.body) >= PARALLEL_MIN_BYTES
+    cores = parallel.usable_cores() if large else 1
+    parts = SCAN_PARTS if large else 1
 
-    def scan_here_or_there(part: int) -> Any:
-        if part == 0:  # this process: the registry too, while the others scan and send their
-            return later(), scan(part)  # part back (which costs them about as much)
-        return scan(part)
+    def meanwhile() -> None:  # while the other processes scan
+        later()
+        _load_later_stages()
 
-    found = parallel.run(scan_here_or_there, range(shares))
-    made, scans = found[0][0], [found[0][1], *found[1:]]
-    planned = plan(feed, window, scans, shares)
-    del scans, found  # what the plan did not keep (most of a decade) is freed before expanding
-    if shares > 1:  # imported once, here, rather than in each process
-        import events.stages.expand.fast
-        import events.stages.understand  # noqa: F401
-    work = partial(_expand_and_understand, feed, planned=planned, registry=made)
-    done = parallel.run(work, range(shares))
+    scan = partial(scan_part, feed, window, parts=parts)
+    scans = parallel.pooled(scan, range(parts), first=meanwhile, cores=cores)
+    planned = plan(feed, window, scans, CHUNKS if large else 1)
+    del scans  # what the plan did not keep (most of a decade) is freed before expanding
+    work = partial(_expand_and_understand, feed, planned=planned, registry=later())
+    done = parallel.pooled(work, range(len(planned.shares)), cores=cores)
     problems = tuple(dict.fromkeys(p for share_problems, _ in done for p in share_problems))
     results = sorted((pair for _, pairs in done for pair in pairs), key=lambda pair: pair[0])
     return problems, [result for _, result in results]
+
+
+def _load_later_stages() -> None:
+    """Import the stages after the scan, once, before the processes part for them: they then
+    need not be loaded while the other process waits (nor in each process)."""
+    import events.stages.arrange
+    import events.stages.expand.fast
+    import events.stages.render
+    import events.stages.select
+    import events.stages.understand  # noqa: F401
+
+
+#: A large feed's bytes are scanned in this many parts, and the entries that may reach the
+#: window are read in this many chunks: small enough that the processes finish together,
+#: large enough that taking one costs nothing. Fixed, so that the problems come in the same
+#: order whatever the number of cores.
+SCAN_PARTS = 16
+CHUNKS = 32
 
 
 def _expand_and_understand(
@@ -430,7 +443,6 @@ def upcoming(
     `Agenda.problems`. Neither raises: the caller decides what to print.
     """
     from events import arguments as a
-    from events.registry import Registry
     from events.stages.fetch import fetch_feeds
 
     began = time.monotonic()
@@ -449,20 +461,27 @@ def upcoming(
     if deadline is not None:
         deadline = a.number(where, "deadline", deadline, low=0)
     on_progress = a.callback(where, "on_progress", on_progress)
-    if registry is not None and not isinstance(registry, Registry):
-        a.optional_path(where, "registry", registry)
+    if registry is not None:
+        from events.registry import Registry
+
+        if not isinstance(registry, Registry):
+            a.optional_path(where, "registry", registry)
     cfg = load_config(config)
     specs = tuple(dict.fromkeys(spec_for(c) for c in sources)) if sources else cfg.calendars
     groups = cfg.groups
     if registry is None and archive is None:  # the shipped one: made while a feed is scanned
 
         def make_registry() -> Registry:
+            from events.registry import Registry
+
             shipped = Registry.bundled()
             return (shipped.with_groups(groups) if groups else shipped).as_of(window.start)
 
         later = _Later(make_registry)
 
     else:  # one of the caller's, read now: a fault in it is said before anything is fetched
+        from events.registry import Registry
+
         shipped = Registry.bundled()
         chosen = load_registry(registry)
         if not isinstance(registry, Registry) and chosen is not shipped:

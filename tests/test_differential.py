@@ -70,12 +70,13 @@ def reported(expansion: expand.Expansion) -> set[tuple[model.ProblemKind, str | 
 
 
 def fast_expansion(body: bytes, window: model.Window) -> expand.Expansion:
-    """The fast path as the pipeline runs it on two cores: the bytes scanned in two parts,
-    the kept groups dealt into two shares, each share expanded alone."""
+    """The fast path as the pipeline runs it on a large feed: the bytes scanned in parts, the
+    kept groups dealt into chunks, each chunk expanded alone (fewer of each than the pipeline
+    makes, and uneven: a part or a chunk may be empty)."""
     feed = model.FeedData(SPEC, body)
-    scans = [expand.scan_part(feed, window, part, 2) for part in range(2)]
-    planned = expand.plan(feed, window, scans, 2)
-    shares = [expand.expand_planned(feed, planned, share) for share in range(2)]
+    scans = [expand.scan_part(feed, window, part, 3) for part in range(3)]
+    planned = expand.plan(feed, window, scans, 5)
+    shares = [expand.expand_planned(feed, planned, share) for share in range(5)]
     return expand.Expansion(
         tuple(o for share in shares for o in share.occurrences),
         tuple(p for share in shares for p in share.problems),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -103,3 +104,54 @@ def test_a_worker_dies_with_its_parent(tmp_path: Path, how: str) -> None:
         assert _gone(child)
     finally:
         parent.kill()
+
+
+def test_pooled_keeps_the_order_of_its_inputs_whoever_computes_them():
+    def square_and_where(n: int) -> tuple[int, int]:
+        time.sleep(0.005)  # long enough for the other process to start and take its share
+        return n * n, os.getpid()
+
+    results = parallel.pooled(square_and_where, list(range(40)), cores=2)
+    assert [square for square, _ in results] == [n * n for n in range(40)]
+    if hasattr(os, "fork"):
+        assert len({pid for _, pid in results}) == 2  # both processes took some
+
+
+def test_pooled_runs_first_here_while_the_others_work():
+    ran: list[int] = []
+    results = parallel.pooled(lambda n: n + 1, [1, 2, 3], first=lambda: ran.append(os.getpid()))
+    assert results == [2, 3, 4]
+    assert ran == [os.getpid()]
+
+
+def test_what_a_failing_worker_took_is_computed_here():
+    parent = os.getpid()
+
+    def flaky(n: int) -> int:
+        time.sleep(0.002)  # the worker takes some of them
+        if os.getpid() != parent and n % 3 == 0:
+            raise RuntimeError("worker trouble")
+        return -n
+
+    assert parallel.pooled(flaky, list(range(30)), cores=2) == [-n for n in range(30)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_when_this_process_fails_the_workers_are_ended_and_the_error_is_raised(tmp_path):
+    started = tmp_path / "started"
+
+    def slow(n: int) -> int:
+        if os.getpid() != parent:
+            started.write_text(str(os.getpid()))
+            time.sleep(60)
+        return n
+
+    def failing_first() -> None:
+        while not started.exists():
+            time.sleep(0.01)
+        raise ValueError("no registry")
+
+    parent = os.getpid()
+    with pytest.raises(ValueError, match="no registry"):
+        parallel.pooled(slow, [1, 2, 3], first=failing_first, cores=2)
+    assert _gone(int(started.read_text()))

@@ -11,7 +11,6 @@ corrupt and treated as absent, so the feed is simply fetched again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass, replace
@@ -56,7 +55,7 @@ def default_cache_dir() -> Path:
 
 def cache_key(url: str) -> str:
     """A file-name-safe key for a URL (different URLs never share an entry in practice)."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+    return _sha256(url.encode("utf-8"))[:32]
 
 
 class FeedCache:
@@ -105,7 +104,7 @@ def _encode(entry: CacheEntry) -> bytes:
         "content_type": entry.content_type,
         "final_url": entry.final_url,
         "body_size": None if body is None else len(body),
-        "body_sha256": None if body is None else hashlib.sha256(body).hexdigest(),
+        "body_sha256": None if body is None else _sha256(body),
     }
     line = json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     return line + b"\n" + (body or b"")
@@ -128,7 +127,7 @@ def _decode(raw: bytes, url: str) -> CacheEntry:
         if body:
             raise CorruptEntry("corrupt cache entry: unexpected body")
         stored: bytes | None = None
-    elif len(body) != size or hashlib.sha256(body).hexdigest() != digest:
+    elif len(body) != size or _sha256(body) != digest:
         raise CorruptEntry("corrupt cache entry: body is damaged")
     else:
         stored = body
@@ -174,3 +173,9 @@ def _status(header: dict[str, object]) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 999:
         return value
     raise TypeError("status is not an HTTP status")
+
+
+def _sha256(data: bytes) -> str:
+    from hashlib import sha256  # loaded when a cache is used: a file feed needs none
+
+    return sha256(data).hexdigest()

@@ -143,9 +143,10 @@ def plan(
 
 
 def _deal(body: bytes, groups: list[list[Any]], shares: int) -> list[list[tuple[Any, ...]]]:
-    """The groups dealt into `shares` of about the same size, those meeting at one venue (the
-    first member's LOCATION line) kept together where that keeps the shares even: the places,
-    links and names of a venue's series are then read, and remembered, in one process only."""
+    """The groups dealt into `shares` of about the same size, the largest first, those meeting
+    at one venue (the first member's LOCATION line) kept together unless they are more than
+    `VENUE_MAX` of all: the places, links and names of a venue's series are then read, and
+    remembered, in one process only."""
 
     def size(group: list[Any]) -> int:
         return sum(entry.end - entry.begin for entry in group)
@@ -156,7 +157,7 @@ def _deal(body: bytes, groups: list[list[Any]], shares: int) -> list[list[tuple[
         by_venue.setdefault(_venue(body, group[0]), []).append(group)
     units: list[list[list[Any]]] = []
     for same in by_venue.values():
-        if len(same) > 1 and sum(size(group) for group in same) * 4 * shares > total:
+        if len(same) > 1 and sum(size(group) for group in same) > total * VENUE_MAX:
             units.extend([group] for group in same)  # too large to stay together
         else:
             units.append(same)
@@ -168,7 +169,12 @@ def _deal(body: bytes, groups: list[list[Any]], shares: int) -> list[list[tuple[
         for group in unit:
             loads[lightest] += size(group)
             dealt[lightest].append(tuple(group))
-    return dealt
+    order = sorted(range(shares), key=lambda share: -loads[share])  # stable: deterministic
+    return [dealt[share] for share in order]
+
+
+#: The largest part of a feed's kept groups that one venue's groups may be, and stay together.
+VENUE_MAX = 1 / 8
 
 
 def _venue(body: bytes, entry: Any) -> bytes:
