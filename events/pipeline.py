@@ -295,13 +295,19 @@ def _read_feed(
 
 
 def _load_later_stages() -> None:
-    """Import the stages after the scan, once, before the processes part for them: they then
-    need not be loaded while the other process waits (nor in each process)."""
+    """Import the stages after the scan and read the data they read at first use, once,
+    before the processes part for them: none of it is then loaded while the other process
+    waits, nor in each process again."""
+    import dateutil.rrule  # noqa: F401 - for the rules recurrence does not count itself
+
     import events.stages.arrange
     import events.stages.expand.fast
     import events.stages.render
     import events.stages.select
     import events.stages.understand  # noqa: F401
+    from events.rules import gazetteer
+
+    gazetteer.load()
 
 
 #: A large feed's bytes are scanned in this many parts, and the entries that may reach the

@@ -19,6 +19,17 @@ from pathlib import Path
 from events.packaged import DATA, tzdata_file
 from events.rules.names import place_key
 
+# patterns compiled once, at import (a forked process inherits them compiled)
+_BRACKETED = re.compile(r"\s*\([^()]*\)\s*")
+_CITY_WORD = re.compile(r"(.+?)\s+(?:city|municipality|metropolitan city)", re.IGNORECASE)
+_DISTRICT_NUMBER = re.compile(r"(.*\D)\s+\d{1,2}")
+_IN_BRACKETS = re.compile(r"\(([^()]*)\)")
+_SAINT_FORT_MOUNT = re.compile(r"(st|ste|saint|sainte|ft|fort|mt|mount) (.*)")
+_SLASH = re.compile(r"\s*/\s*")
+_THREE_CAPITALS = re.compile(r"[A-Z]{3}")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_TWO_OR_THREE_LETTERS = re.compile(r"[A-Za-z]{2,3}")
+
 DATA_FILE = "places_gazetteer.json"
 CITIES_FILE = "places_cities.sqlite"
 
@@ -79,6 +90,13 @@ def _gazetteer() -> _Gazetteer:
     return _Gazetteer(raw, str(DATA / CITIES_FILE))
 
 
+def load() -> None:
+    """Read the data now rather than at the first lookup: before the processes part, so that
+    each does not read it again for itself."""
+    _gazetteer()
+    _country_zones()
+
+
 @cache
 def _country_zones() -> dict[str, tuple[str, ...]]:
     """Each country's zones, from the zone.tab that the tzdata package ships."""
@@ -97,22 +115,22 @@ def _name_variants(city: str) -> list[tuple[str, str | None]]:
     written, `Praha 1` (a district number) as `Praha`, an unknown `Bonn-Beuel` as `Bonn`;
     `Taipei City` is found as Taipei."""
     city = city.strip()
-    bare = re.sub(r"\s*\([^()]*\)\s*", " ", city).strip()
+    bare = _BRACKETED.sub(" ", city).strip()
     variants: list[tuple[str, str | None]] = [(city, None), (bare, None)]
-    variants += [(inner, None) for inner in re.findall(r"\(([^()]*)\)", city)]
-    variants += [(piece, None) for piece in re.split(r"\s*/\s*", bare) if piece]
-    if m := re.fullmatch(r"(.*\D)\s+\d{1,2}", bare):
+    variants += [(inner, None) for inner in _IN_BRACKETS.findall(city)]
+    variants += [(piece, None) for piece in _SLASH.split(bare) if piece]
+    if m := _DISTRICT_NUMBER.fullmatch(bare):
         variants.append((m.group(1), m.group(1)))
     if " " not in bare and "-" in bare:
         head = bare.split("-", 1)[0]
         variants.append((head, head))
-    if m := re.fullmatch(r"(.+?)\s+(?:city|municipality|metropolitan city)", bare, re.I):
+    if m := _CITY_WORD.fullmatch(bare):
         variants.append((m.group(1), None))  # `Taipei City` is Taipei, shown as written
     keys: list[tuple[str, str | None]] = []
     for variant, shown in variants:
         key = place_key(variant)
         keys.append((key, shown))
-        if m := re.match(r"(st|ste|saint|sainte|ft|fort|mt|mount) (.*)", key):
+        if m := _SAINT_FORT_MOUNT.match(key):
             swap = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
             swap |= {v: k for k, v in swap.items()}
             keys.append((f"{swap[m.group(1)]} {m.group(2)}", shown))
@@ -181,10 +199,10 @@ def country_code(text: str) -> str | None:
     its own language (`Deutschland`, `Česko`, `日本`); None if it is not one."""
     text = text.strip(" .")
     gazetteer = _gazetteer()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
+    if _TWO_LETTERS.fullmatch(text):
         code = _alpha2(text)
         return code if code in gazetteer.alpha2 else None
-    if re.fullmatch(r"[A-Z]{3}", text) and text in gazetteer.alpha3:
+    if _THREE_CAPITALS.fullmatch(text) and text in gazetteer.alpha3:
         return gazetteer.alpha3[text]
     return gazetteer.countries.get(place_key(text))
 
@@ -195,7 +213,7 @@ def state_codes(text: str, country: str | None = None) -> list[tuple[str, str]]:
     text = text.strip(" .")
     gazetteer = _gazetteer()
     countries = [country] if country else sorted(STATE_COUNTRIES)
-    if re.fullmatch(r"[A-Za-z]{2,3}", text):
+    if _TWO_OR_THREE_LETTERS.fullmatch(text):
         code = text.upper()
         return [(c, code) for c in countries if code in gazetteer.state_codes.get(c, ())]
     return [(c, s) for c, s in gazetteer.state_names.get(place_key(text), []) if c in countries]

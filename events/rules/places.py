@@ -32,6 +32,18 @@ from events.rules.gazetteer import (
 from events.rules.text import clean_text, markdown_text
 from events.rules.wording import published_mode, read_location_words
 
+# patterns compiled once, at import (a forked process inherits them compiled)
+_DIGIT = re.compile(r"\d")
+_IN_BRACKETS = re.compile(r"\(([^()]*)\)")
+_PLUS_OR_DASH_TAIL = re.compile(r"\s(?:\+|-)\s.*$")
+_TRAILING_THREE_DIGITS = re.compile(r"\s+\d{3}$")
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_TWO_LOWERCASE = re.compile(r"[a-z]{2}")
+_TWO_OR_THREE_CAPITALS = re.compile(r"[A-Z]{2,3}")
+_TWO_OR_THREE_LETTERS = re.compile(r"[A-Za-z]{2,3}")
+_WORD_START = re.compile(r"(^|[\s\-/'])(\w)")
+
 # -- reading a LOCATION ---------------------------------------------------------------------
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|us|me|gg)/\S*")
@@ -132,7 +144,7 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
     *rest, last = parts
     readings: list[_Reading] = []
     # `Taiwan 110`: a postcode too short to be taken for one elsewhere, after the country
-    country = country_code(last.text) or country_code(re.sub(r"\s+\d{3}$", "", last.text))
+    country = country_code(last.text) or country_code(_TRAILING_THREE_DIGITS.sub("", last.text))
     if country:
         readings.append(_with_state(country, tuple(rest), last.text))
     for c, s in state_codes(last.text):
@@ -141,18 +153,18 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
     if len(words) >= 2:
         head, tail = " ".join(words[:-1]), words[-1]
         # `Minneapolis, MN US`: state and country in one part
-        if re.fullmatch(r"[A-Z]{2}", tail) and (tail_code := country_code(tail)) in STATE_COUNTRIES:
+        if _TWO_CAPITALS.fullmatch(tail) and (tail_code := country_code(tail)) in STATE_COUNTRIES:
             for c, s in state_codes(head, tail_code):
                 readings.append(_Reading(c, s, tuple(rest), head, after_state=True))
         # `Paris France`: city and country in one part
-        lowercase_code = re.fullmatch(r"[a-z]{2}", words[-1])  # `… no` is a word, not Norway
+        lowercase_code = _TWO_LOWERCASE.fullmatch(words[-1])  # `… no` is a word, not Norway
         for n in (1, 2, 3):
             code = country_code(" ".join(words[-n:])) if len(words) > n else None
             if code and not lowercase_code:
                 city = " ".join(words[:-n])
                 readings.append(_Reading(code, None, tuple(rest), inline_city=city))
         # `Sydney NSW 2000`, `Austin TX 78701`: city and state in one part
-        if re.fullmatch(r"[A-Z]{2,3}", tail):
+        if _TWO_OR_THREE_CAPITALS.fullmatch(tail):
             for c, s in state_codes(tail):
                 readings.append(_Reading(c, s, tuple(rest), inline_city=head))
     return readings
@@ -168,12 +180,12 @@ def _with_state(country: str, rest: tuple[_Part, ...], named: str) -> _Reading:
         if found:
             return _Reading(country, found[0][1], tuple(before), named, after_state=True)
         words = last.text.split()
-        if len(words) >= 2 and re.fullmatch(r"[A-Z]{2,3}", words[-1]):
+        if len(words) >= 2 and _TWO_OR_THREE_CAPITALS.fullmatch(words[-1]):
             found = state_codes(words[-1], country)
             if found:
                 head = " ".join(words[:-1])
                 return _Reading(country, found[0][1], tuple(before), named, inline_city=head)
-    elif re.fullmatch(r"[A-Z]{2,3}", last.text) and before:
+    elif _TWO_OR_THREE_CAPITALS.fullmatch(last.text) and before:
         # `Leipzig, SN, DE`: a region code, which TWIR does not show outside US/CA/AU
         return _Reading(country, None, tuple(before), named)
     return _Reading(country, None, rest, named)
@@ -207,7 +219,7 @@ def _plausible_city(text: str) -> bool:
         or not any(c.isalpha() for c in text)
     ):
         return False
-    if re.fullmatch(r"[A-Z]{2,3}", text):
+    if _TWO_OR_THREE_CAPITALS.fullmatch(text):
         return False
     return not (country_code(text) or state_codes(text))
 
@@ -216,7 +228,7 @@ def _as_written(text: str) -> str:
     """The city as the entry writes it, only capitalised when typed all in lower case."""
     if not text.islower():
         return text
-    return re.sub(r"(^|[\s\-/'])(\w)", lambda m: m.group(1) + m.group(2).upper(), text)
+    return _WORD_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def _tail(text: str, country: str, state: str | None) -> str | None:
@@ -291,7 +303,7 @@ def _unambiguous_city(parts: list[_Part]) -> tuple[Place | None, str | None]:
             words = part.text.split()
             texts += [" ".join(words[-n:]) for n in (3, 2, 1) if len(words) > n]
         for text in texts:
-            text, found = match_city(text) if not re.search(r"\d", text) else (text, ())
+            text, found = match_city(text) if not _DIGIT.search(text) else (text, ())
             if not found:
                 continue
             best = found[0]
@@ -433,15 +445,15 @@ def parse_display(text: str, *, lenient: bool = False) -> Place | None:
     last, state_part = parts[-1], parts[-2] if len(parts) >= 3 else None
     if lenient and (m := _STATE_COUNTRY.match(last)):
         state_part, last = m.groups()
-    if not re.fullmatch(r"[A-Za-z]{2}", last) and not lenient:
+    if not _TWO_LETTERS.fullmatch(last) and not lenient:
         return None
     country = country_code(last)
     city = parts[0]
-    if country is None or not is_city_name(city) or (not lenient and re.search(r"\d", city)):
+    if country is None or not is_city_name(city) or (not lenient and _DIGIT.search(city)):
         return None
     state = None
     if state_part is not None:
-        if not re.fullmatch(r"[A-Za-z]{2,3}", state_part):
+        if not _TWO_OR_THREE_LETTERS.fullmatch(state_part):
             if not lenient:
                 return None
         elif country in STATE_COUNTRIES:
@@ -466,12 +478,12 @@ def read_location_column(column: str) -> tuple[Mode, tuple[Place, ...]]:
     if mode == "in-person":
         place = parse_display(text, lenient=True)
         return mode, (place,) if place else ()
-    inner = [group for group in re.findall(r"\(([^()]*)\)", text) if "," in group]
+    inner = [group for group in _IN_BRACKETS.findall(text) if "," in group]
     if inner:
         parts = inner[-1].split(";")
     elif mode == "hybrid":  # `Munich, DE + Virtual`, `Hybrid (Virtual + In-person) Munich, DE`
-        bare = re.sub(r"\(([^()]*)\)", "", text).strip().removeprefix("Hybrid").lstrip(" -:")
-        parts = [re.sub(r"\s(?:\+|-)\s.*$", "", bare)]
+        bare = _IN_BRACKETS.sub("", text).strip().removeprefix("Hybrid").lstrip(" -:")
+        parts = [_PLUS_OR_DASH_TAIL.sub("", bare)]
     else:
         parts = []
     places = [parse_display(part, lenient=True) for part in parts]

@@ -16,6 +16,12 @@ from typing import Literal
 
 from events.rules.names import title_words
 
+# patterns compiled once, at import (a forked process inherits them compiled)
+_BRACKETS_WITHOUT_COMMA = re.compile(r"\((?:[^(),]*)\)")
+_BRACKETS_WITH_COMMA = re.compile(r"\(([^()]*,[^()]*)\)")
+_DIGIT = re.compile(r"\d")
+_IN_PERSON = re.compile(r"in[- ]person")
+
 # -- cancelled -------------------------------------------------------------------------------
 
 _CANCELLED = re.compile(
@@ -117,11 +123,11 @@ def read_location_words(location: str) -> LocationWords:
 
 def _without_hybrid_words(text: str) -> str:
     """`Munich, DE + Virtual` → `Munich, DE`; `Hybrid (Virtual + In-person) Munich, DE` too."""
-    inner = re.findall(r"\(([^()]*,[^()]*)\)", text)
-    if inner and not re.search(r"\d", inner[-1]):
+    inner = _BRACKETS_WITH_COMMA.findall(text)
+    if inner and not _DIGIT.search(inner[-1]):
         return inner[-1].strip()
     if "," in text:
-        text = re.sub(r"\((?:[^(),]*)\)", " ", text)
+        text = _BRACKETS_WITHOUT_COMMA.sub(" ", text)
     return " ".join(_HYBRID_NOISE.sub(" ", text).split()).strip(" ,;-–—")
 
 
@@ -136,7 +142,7 @@ def published_mode(column: str) -> Mode:
     text = " ".join(column.split())
     lowered = text.lower()
     online = lowered.startswith(("virtual", "online"))
-    if _HYBRID_ANYWHERE.search(text) or re.search(r"in[- ]person", lowered):
+    if _HYBRID_ANYWHERE.search(text) or _IN_PERSON.search(lowered):
         return "hybrid"
     if "virtual" in lowered and not online:
         return "hybrid"
@@ -175,7 +181,7 @@ def looks_like_group_name(text: str) -> bool:
         0 < len(words) <= 6
         and "#" not in text
         and "](" not in text  # a Markdown link typed into the title
-        and not re.search(r"\d", text)
+        and not _DIGIT.search(text)
         and not text.endswith((".", "?", "!"))
         and not is_generic_title(text)
     )

@@ -37,6 +37,10 @@ from events.rules.wording import (
     says_hybrid,
 )
 
+# patterns compiled once, at import (a forked process inherits them compiled)
+_SAYS_ONLINE_EVENT = re.compile(r"\b(?:online event|online meetup|virtual event)\b", re.I)
+_SLUG_SEPARATORS = re.compile(r"[-_\s]+")
+
 Note = tuple[ProblemKind, str]
 
 
@@ -229,7 +233,7 @@ _YEAR = re.compile(r"\s*(?:'\d\d|\b(?:19|20)\d\d\b)\s*")
 def _guessed_name(slug: str) -> str:
     """A readable name from a Meetup urlname (`rust-krakow` → `Rust Krakow`), a guess the
     event page usually corrects."""
-    words = re.split(r"[-_\s]+", slug)
+    words = _SLUG_SEPARATORS.split(slug)
     return " ".join(w if w.isupper() else w.capitalize() for w in words if w)
 
 
@@ -443,7 +447,7 @@ def _mode_and_place(
         # home and the description decide, not the silence (CALENDAR.md §1, Meetup)
         text = read_description(occ.description[: L.MAX_DESCRIPTION]).text
         online = any(L.is_meeting_link(link.url) for link in found) or bool(
-            re.search(r"\b(?:online event|online meetup|virtual event)\b", text, re.I)
+            _SAYS_ONLINE_EVENT.search(text)
         )
         if online or home is None:
             return "online", home
