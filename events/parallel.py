@@ -23,7 +23,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from typing import TypeVar
+from typing import Any, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -74,39 +74,124 @@ def pooled(
     queue, filling = os.pipe()
     with os.fdopen(filling, "wb") as tokens:  # the whole queue, written before any fork
         tokens.write(b"".join(index.to_bytes(_TOKEN, "little") for index in range(len(inputs))))
-    children: list[tuple[int, int, int]] = []
+    workers: list[_Worker] = []
+    done: dict[int, Out] = {}
     try:
-        children = [_start(_taking, (function, inputs, queue)) for _ in range(count - 1)]
+        workers = [_Worker.start(function, inputs, queue) for _ in range(count - 1)]
         if first is not None:
             first()
-        done: dict[int, Out] = dict(_taking((function, inputs, queue)))
+        while token := os.read(queue, _TOKEN):
+            index = int.from_bytes(token, "little")
+            done[index] = function(inputs[index])
+            for worker in workers:  # what they sent meanwhile, so that their pipes never fill
+                worker.receive(done, wait=False)
+        for worker in workers:
+            worker.receive(done, wait=True)
     except BaseException:
-        for pid, read_end, lifeline in children:  # no one will read what they send
-            with suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            os.close(read_end)
-            os.close(lifeline)
+        for worker in workers:  # no one will read what they send
+            worker.kill()
         raise
     finally:
         os.close(queue)
-    for pid, read_end, lifeline in children:
-        done.update(_collect(pid, read_end, lifeline, lambda _: [], None))
+        for worker in workers:
+            worker.close()
     return [done[index] if index in done else function(item) for index, item in enumerate(inputs)]
 
 
 _TOKEN = 2  # bytes a queued index takes: well under PIPE_BUF, so each read takes one whole
 _QUEUE_MAX = 4096  # indexes whose tokens fit in any pipe's buffer before anyone reads it
+_LENGTH = 8  # bytes of a frame's length: each result comes back as one frame, when computed
 
 
-def _taking(work: tuple[Callable[[In], Out], Sequence[In], int]) -> list[tuple[int, Out]]:
-    """The inputs this process takes from the queue until it is empty, with their results."""
-    function, inputs, queue = work
-    done = []
+class _Worker:
+    """A forked process taking inputs from the queue and sending each result back as soon as
+    it is computed (a frame: its length, then the pickled index and result), so that neither
+    the pickling nor the reading waits until the end."""
+
+    def __init__(self, pid: int, incoming: int, lifeline: int) -> None:
+        self.pid, self.incoming, self.lifeline = pid, incoming, lifeline
+        self.buffer = bytearray()
+        self.ended = False
+
+    @classmethod
+    def start(cls, function: Callable[[In], Out], inputs: Sequence[In], queue: int) -> _Worker:
+        read_end, write_end = os.pipe()
+        alive_read, alive_write = os.pipe()  # the parent holds the write end while it lives
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without running anything else
+            status = 1
+            try:
+                os.close(read_end)
+                os.close(alive_write)
+                _die_with(parent, alive_read)
+                _serve(function, inputs, queue, write_end)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        os.close(alive_read)
+        os.set_blocking(read_end, False)
+        return cls(pid, read_end, alive_write)
+
+    def receive(self, done: dict[int, Any], *, wait: bool) -> None:
+        """Put what the worker has sent into `done`; with `wait`, all it will send."""
+        if self.ended:
+            return
+        if wait:
+            os.set_blocking(self.incoming, True)
+        while True:
+            try:
+                data = os.read(self.incoming, 1 << 20)
+            except BlockingIOError:
+                break
+            if not data:
+                self.ended = True
+                os.waitpid(self.pid, 0)  # what it sent stands, whatever its status
+                break
+            self.buffer += data
+        while len(self.buffer) >= _LENGTH:
+            size = int.from_bytes(self.buffer[:_LENGTH], "little")
+            if len(self.buffer) < _LENGTH + size:
+                break
+            frame = bytes(self.buffer[_LENGTH : _LENGTH + size])
+            del self.buffer[: _LENGTH + size]
+            with suppress(Exception):  # a frame that does not load: computed here instead
+                index, result = pickle.loads(frame)
+                done[index] = result
+
+    def kill(self) -> None:
+        if not self.ended:
+            with suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.ended = True
+
+    def close(self) -> None:
+        os.close(self.incoming)
+        os.close(self.lifeline)
+
+
+def _serve(function: Callable[[In], Out], inputs: Sequence[In], queue: int, out: int) -> None:
+    """The worker's loop: each input taken from the queue, its frame written without waiting
+    when the pipe has room (the rest after the next input, or at the end)."""
+    os.set_blocking(out, False)
+    pending = bytearray()
     while token := os.read(queue, _TOKEN):
         index = int.from_bytes(token, "little")
-        done.append((index, function(inputs[index])))
-    return done
+        result = function(inputs[index])
+        try:
+            frame = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a result that cannot be sent is computed there
+            continue
+        pending += len(frame).to_bytes(_LENGTH, "little") + frame
+        with suppress(BlockingIOError):
+            while pending:
+                del pending[: os.write(out, pending)]
+    os.set_blocking(out, True)
+    while pending:
+        del pending[: os.write(out, pending)]
+    os.close(out)
 
 
 def _start(function: Callable[[In], Out], item: In) -> tuple[int, int, int]:

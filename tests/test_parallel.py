@@ -155,3 +155,23 @@ def test_when_this_process_fails_the_workers_are_ended_and_the_error_is_raised(t
     with pytest.raises(ValueError, match="no registry"):
         parallel.pooled(slow, [1, 2, 3], first=failing_first, cores=2)
     assert _gone(int(started.read_text()))
+
+
+def test_pooled_results_that_cannot_be_sent_back_are_computed_here():
+    made_here = os.getpid()
+
+    def unpicklable(n: int) -> tuple[object, int]:
+        time.sleep(0.002)
+        return (lambda: n), os.getpid()
+
+    results = parallel.pooled(unpicklable, list(range(20)), cores=2)
+    assert [f() for f, _ in results] == list(range(20))  # type: ignore[operator]
+    assert all(pid == made_here for _, pid in results)
+
+
+def test_pooled_receives_more_than_a_pipe_holds():
+    def large(n: int) -> bytes:
+        time.sleep(0.001)
+        return bytes([n % 256]) * 100_000  # 30 of them: far more than a pipe's 64 KiB
+
+    assert parallel.pooled(large, list(range(30)), cores=2) == [large(n) for n in range(30)]

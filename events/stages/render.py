@@ -178,15 +178,14 @@ def to_json_bytes(agenda: Agenda, *, cores: int = 1) -> bytes:
     events = agenda.events
     if not events:
         return b'{"window":' + window + b',"events":[]}\n'
-    parts = max(1, min(cores, len(events) // PARALLEL_MIN_EVENTS))
-    if parts > 1:
+    if cores > 1 and len(events) >= PARALLEL_MIN_EVENTS:
         from functools import partial
 
         from events import parallel
 
-        shares = _shares(events, parts)
+        shares = _shares(events, CHUNKS)
         lines: list[bytes] = [b""] * len(events)
-        written = parallel.run(partial(_lines, events), shares)
+        written = parallel.pooled(partial(_lines, events), shares, cores=cores)
         for share, share_lines in zip(shares, written, strict=True):
             for index, line in zip(share, share_lines, strict=True):
                 lines[index] = line
@@ -196,12 +195,15 @@ def to_json_bytes(agenda: Agenda, *, cores: int = 1) -> bytes:
 
 
 #: Below this many events a second process costs more than it saves.
-PARALLEL_MIN_EVENTS = 400
+PARALLEL_MIN_EVENTS = 800
+#: The events are written in this many chunks of whole entries, each process taking the next.
+CHUNKS = 8
 
 
 def _shares(events: tuple[Event, ...], parts: int) -> list[list[int]]:
-    """The events' indexes dealt to `parts` processes, every occurrence of one entry to the
-    same one: what they share (`_event_line`) is then written once, not once a process."""
+    """The events' indexes dealt into `parts` chunks of about the same size, the largest first,
+    every occurrence of one entry in the same one: what they share (`_event_line`) is then
+    written once, not once a process."""
     entries: dict[tuple[int, ...], list[int]] = {}
     for index, event in enumerate(events):
         entries.setdefault(_entry_key(event), []).append(index)
@@ -211,7 +213,8 @@ def _shares(events: tuple[Event, ...], parts: int) -> list[list[int]]:
         lightest = loads.index(min(loads))
         shares[lightest].extend(indexes)
         loads[lightest] += _ENTRY_COST + len(indexes)
-    return [sorted(share) for share in shares]
+    order = sorted(range(parts), key=lambda part: -loads[part])
+    return [sorted(shares[part]) for part in order if shares[part]]
 
 
 #: What writing an entry's shared part costs, in lines written from it.
