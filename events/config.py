@@ -219,7 +219,7 @@ def _check_link(value: str, where: str) -> None:
         ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:
         ok = False
-    if not ok or any(c.isspace() for c in value.strip()):
+    if not ok or len(value.split()) != 1:  # no space anywhere inside
         raise ConfigError(f"{where} must be an http(s) address, not {_shown(value)}")
 
 
