@@ -35,11 +35,13 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from events import model
 from events.stages.expand import prefilter
-from events.stages.expand.header import About, Header, calendar_id, calendar_zone, read_header
+
+if TYPE_CHECKING:  # loaded with the stages after the scan, not before it
+    from events.stages.expand.header import About, Header
 
 #: Properties whose breakage makes it impossible to know when an event happens.
 TIMING_PROPERTIES = frozenset(
@@ -126,6 +128,8 @@ def plan(
     choice = prefilter.choose(body, scans, start.date(), stop.date(), trimmed=False)
     if choice is None:
         return Plan(start, stop, None, ((),) * shares, (), ())
+    from events.stages.expand.header import read_header
+
     header = read_header(spec, body, choice.outside)
     problems = [_unclosed(spec, body, begin, end) for begin, end in choice.broken]
     if header is None:
@@ -341,6 +345,8 @@ class FullPass:
             self.failure = _failed(spec, "not an iCalendar feed: no VCALENDAR")
             return
         if about is None:
+            from events.stages.expand.header import About, calendar_id, calendar_zone
+
             scale = _text(calendar.get("CALSCALE", "GREGORIAN")).strip().upper()
             if scale != "GREGORIAN":
                 self.failure = _failed(spec, _scale_message(scale))
@@ -476,6 +482,7 @@ def prepare(calendar: Any, *, zone: str | None | bool = True) -> tuple[Any, list
     import icalendar
     import x_wr_timezone
 
+    from events.stages.expand.header import calendar_zone
     from events.stages.expand.series import reversed_end, several_masters, until_before_start
 
     if zone is True:
