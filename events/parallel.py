@@ -62,8 +62,9 @@ def pooled(
     """`[function(x) for x in inputs]`, worked through by this process and forked children
     (`cores` processes in all, default `usable_cores()`), each taking the next input from a
     queue as soon as it is free. `first` runs here while the children already work (its
-    result is the caller's to keep). The results come in the order of `inputs`, whichever
-    process computed them; whatever a child took and did not send back is computed here."""
+    return value is dropped: what it makes, it keeps for the caller). The results come in the
+    order of `inputs`, whichever process computed them; whatever a child took and did not
+    send back is computed here."""
     count = usable_cores() if cores is None else cores
     if count < 2 or len(inputs) < 2 or not hasattr(os, "fork") or len(inputs) > _QUEUE_MAX:
         if first is not None:
@@ -77,7 +78,8 @@ def pooled(
     workers: list[_Worker] = []
     done: dict[int, Out] = {}
     try:
-        workers = [_Worker.start(function, inputs, queue) for _ in range(count - 1)]
+        for _ in range(count - 1):  # each kept at once: a later fork that fails ends it
+            workers.append(_Worker.start(function, inputs, queue))
         if first is not None:
             first()
         while token := os.read(queue, _TOKEN):
