@@ -122,16 +122,18 @@ def _entry_key(event: Event) -> tuple[int, ...]:
 
 
 def _fields_text(fields: dict[str, Any]) -> str:
-    text = json.dumps(fields, ensure_ascii=False, separators=_COMPACT)
+    text = _encode(fields)
     if json_already_clean(text):
         return text
-    return json.dumps(_inert(fields), ensure_ascii=False, separators=_COMPACT)
+    return _encode(_inert(fields))
 
 
 #: An event's fields that differ between the occurrences of one entry, and the others.
 _DATES = ("date", "end_date", "start")
 _ENTRY_FIELDS = itemgetter(*(f.name for f in dataclass_fields(Event) if f.name not in _DATES))
 _COMPACT = (",", ":")
+#: json.dumps with these options, its encoder made once rather than for every call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=_COMPACT).encode
 
 
 def _event_fields(event: Event) -> dict[str, Any]:
