@@ -117,24 +117,9 @@ class _Worker:
 
     @classmethod
     def start(cls, function: Callable[[In], Out], inputs: Sequence[In], queue: int) -> _Worker:
-        read_end, write_end = os.pipe()
-        alive_read, alive_write = os.pipe()  # the parent holds the write end while it lives
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, and leave without running anything else
-            status = 1
-            try:
-                os.close(read_end)
-                os.close(alive_write)
-                _die_with(parent, alive_read)
-                _serve(function, inputs, queue, write_end)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        os.close(alive_read)
+        pid, read_end, lifeline = _fork(lambda out: _serve(function, inputs, queue, out))
         os.set_blocking(read_end, False)
-        return cls(pid, read_end, alive_write)
+        return cls(pid, read_end, lifeline)
 
     def receive(self, done: dict[int, Any], *, wait: bool) -> None:
         """Put what the worker has sent into `done`; with `wait`, all it will send."""
@@ -197,19 +182,30 @@ def _serve(function: Callable[[In], Out], inputs: Sequence[In], queue: int, out:
 
 
 def _start(function: Callable[[In], Out], item: In) -> tuple[int, int, int]:
+    return _fork(lambda out: _send(function(item), out))
+
+
+def _send(result: object, out: int) -> None:
+    data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    with os.fdopen(out, "wb") as stream:
+        stream.write(data)
+
+
+def _fork(child: Callable[[int], None]) -> tuple[int, int, int]:
+    """A forked process running `child` with the write end of a pipe, then leaving without
+    running anything else (status 0 if `child` returned); its pid, the read end, and the
+    lifeline whose closing ends it."""
     read_end, write_end = os.pipe()
     alive_read, alive_write = os.pipe()  # the parent holds the write end while it lives
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running anything else
+    if pid == 0:
         status = 1
         try:
             os.close(read_end)
             os.close(alive_write)
             _die_with(parent, alive_read)
-            data = pickle.dumps(function(item), pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
+            child(write_end)
             status = 0
         finally:
             os._exit(status)
