@@ -197,7 +197,12 @@ def _check_pages(
 
     fetched = pages(page_urls(selection.events)) if callable(pages) else pages
     checked, said = check_pages(selection.events, fetched, registry)
-    again = select(checked, window)
+    if len(checked) == len(selection.events) and all(
+        _as_selected(a) == _as_selected(b) for a, b in zip(checked, selection.events, strict=True)
+    ):  # no page moved, relinked, renamed or cancelled anything: selected as they stand
+        again = Selection(checked, ())
+    else:
+        again = select(checked, window)
     problems = list(said)
     for event in checked:
         if not window.overlaps(event.date, event.end_date):
@@ -212,6 +217,23 @@ def _check_pages(
                 )
             )
     return Selection(again.events, selection.problems + again.problems), tuple(problems)
+
+
+def _as_selected(event: Event) -> tuple[object, ...]:
+    """What `select` reads of an event, besides its warnings (which it only carries)."""
+    return (
+        event.uid,
+        event.feed,
+        event.date,
+        event.end_date,
+        event.start,
+        event.url,
+        event.title,
+        event.groups,
+        event.cancelled,
+        event.about_rust,
+        event.from_group_feed,
+    )
 
 
 _PAGE_KINDS = frozenset(

@@ -780,6 +780,7 @@ async def _fetch_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) ->
     return dict(zip(urls, got, strict=True))
 
 
+@lru_cache(maxsize=4096)
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -791,9 +792,11 @@ def _unresolved_pages(urls: list[str], cache: FeedCache, opts: _PageOptions) -> 
     unknown = _names_unknown(set(hosts.values()), min(opts.timeout, 5.0))
     pages: dict[str, Page] = {}
     now = time.time()
+    cached = cache.directory.is_dir()  # no pages' cache yet: no copy of any page to look for
     for url, host in hosts.items():
         if (why := unknown.get(host)) is not None:
-            pages[url], kept = _unanswered(url, _load_entry(cache, url), why, opts, now)
+            entry = _load_entry(cache, url) if cached else None
+            pages[url], kept = _unanswered(url, entry, why, opts, now)
             if kept is not None:
                 with suppress(OSError):
                     cache.store(kept)
