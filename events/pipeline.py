@@ -327,9 +327,10 @@ def _load_later_stages() -> None:
     import events.stages.render
     import events.stages.select
     import events.stages.understand  # noqa: F401
-    from events.rules import gazetteer
+    from events.rules import gazetteer, regions
 
     gazetteer.load()
+    regions.load()
 
 
 #: A large feed's bytes are scanned in this many parts, and the entries that may reach the

