@@ -261,7 +261,8 @@ def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: _Later) -> 
     small = [i for i, feed in enumerate(feeds) if len(feed.body) < PARALLEL_MIN_BYTES]
     readings: dict[int, Reading] = {}
     if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
-        registry()  # made once, before the processes part
+        registry()  # made once, and the later stages loaded, before the processes part
+        _load_later_stages()
         shares: list[list[int]] = [[] for _ in range(cores)]
         loads = [0] * cores
         for i in sorted(small, key=lambda i: -len(feeds[i].body)):
