@@ -39,12 +39,24 @@ def usable_cores(limit: int = 2) -> int:
         return 1
 
 
+def deal(weights: Sequence[float], parts: int) -> list[list[int]]:
+    """The indexes of items of these weights dealt into `parts` of about the same weight, each
+    item in turn (the heaviest first, for even parts) to the lightest part so far; the parts
+    come heaviest first, so that processes taking them in order take the largest first."""
+    loads = [0.0] * parts
+    dealt: list[list[int]] = [[] for _ in range(parts)]
+    for index, weight in enumerate(weights):
+        lightest = loads.index(min(loads))
+        dealt[lightest].append(index)
+        loads[lightest] += weight
+    order = sorted(range(parts), key=lambda part: -loads[part])  # stable: deterministic
+    return [dealt[part] for part in order]
+
+
 def run(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
     """`[function(x) for x in inputs]`, the first input here and each other in a forked child."""
     if len(inputs) < 2 or not hasattr(os, "fork"):
         return [function(item) for item in inputs]
-    with suppress(ImportError):  # what each child needs to die with this process, loaded once
-        import ctypes  # noqa: F401
     children = [_start(function, item) for item in inputs[1:]]
     results = [function(inputs[0])]
     for (pid, read_end, lifeline), item in zip(children, inputs[1:], strict=True):
@@ -70,8 +82,6 @@ def pooled(
         if first is not None:
             first()
         return [function(item) for item in inputs]
-    with suppress(ImportError):  # what each child needs to die with this process, loaded once
-        import ctypes  # noqa: F401
     queue, filling = os.pipe()
     with os.fdopen(filling, "wb") as tokens:  # the whole queue, written before any fork
         tokens.write(b"".join(index.to_bytes(_TOKEN, "little") for index in range(len(inputs))))
@@ -195,6 +205,8 @@ def _fork(child: Callable[[int], None]) -> tuple[int, int, int]:
     """A forked process running `child` with the write end of a pipe, then leaving without
     running anything else (status 0 if `child` returned); its pid, the read end, and the
     lifeline whose closing ends it."""
+    with suppress(ImportError):  # what each child needs to die with this process, loaded once
+        import ctypes  # noqa: F401
     read_end, write_end = os.pipe()
     alive_read, alive_write = os.pipe()  # the parent holds the write end while it lives
     parent = os.getpid()

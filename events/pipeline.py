@@ -193,13 +193,12 @@ def _check_pages(
     event out of the window (said, with what its page said) or onto the day of a copy of it
     (listed once)."""
     from events.stages.pages import check_pages, page_urls
-    from events.stages.select import Selection, select
+    from events.stages.select import Selection, select, selects_alike
 
     fetched = pages(page_urls(selection.events)) if callable(pages) else pages
     checked, said = check_pages(selection.events, fetched, registry)
-    if len(checked) == len(selection.events) and all(
-        _as_selected(a) == _as_selected(b) for a, b in zip(checked, selection.events, strict=True)
-    ):  # no page moved, relinked, renamed or cancelled anything: selected as they stand
+    # a page that moved, relinked, renamed or cancelled nothing leaves the selection standing
+    if selects_alike(checked, selection.events):
         again = Selection(checked, ())
     else:
         again = select(checked, window)
@@ -217,23 +216,6 @@ def _check_pages(
                 )
             )
     return Selection(again.events, selection.problems + again.problems), tuple(problems)
-
-
-def _as_selected(event: Event) -> tuple[object, ...]:
-    """What `select` reads of an event, besides its warnings (which it only carries)."""
-    return (
-        event.uid,
-        event.feed,
-        event.date,
-        event.end_date,
-        event.start,
-        event.url,
-        event.title,
-        event.groups,
-        event.cancelled,
-        event.about_rust,
-        event.from_group_feed,
-    )
 
 
 _PAGE_KINDS = frozenset(
@@ -263,12 +245,9 @@ def _read_feeds(feeds: Sequence[FeedData], window: Window, registry: _Later) -> 
     if cores > 1 and len(small) >= PARALLEL_MIN_FEEDS:
         registry()  # made once, and the later stages loaded, before the processes part
         _load_later_stages()
-        shares: list[list[int]] = [[] for _ in range(cores)]
-        loads = [0] * cores
-        for i in sorted(small, key=lambda i: -len(feeds[i].body)):
-            lightest = loads.index(min(loads))
-            shares[lightest].append(i)
-            loads[lightest] += len(feeds[i].body)
+        small.sort(key=lambda i: -len(feeds[i].body))
+        dealt = parallel.deal([len(feeds[i].body) for i in small], cores)
+        shares = [[small[k] for k in share] for share in dealt]
         work = partial(_read_several, feeds, window=window, registry=registry)
         for share, done in zip(shares, parallel.run(work, shares), strict=True):
             readings.update(zip(share, done, strict=True))

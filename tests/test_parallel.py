@@ -175,3 +175,11 @@ def test_pooled_receives_more_than_a_pipe_holds():
         return bytes([n % 256]) * 100_000  # 30 of them: far more than a pipe's 64 KiB
 
     assert parallel.pooled(large, list(range(30)), cores=2) == [large(n) for n in range(30)]
+
+
+def test_deal_gives_each_item_in_turn_to_the_lightest_part_the_heaviest_part_first():
+    # 5 and 4 to each, 3 to the 4, 3 to the 5, 1 to the first of the two that weigh 8
+    assert parallel.deal([5, 4, 3, 3, 1], 2) == [[0, 3], [1, 2, 4]]
+    parts = parallel.deal([9, 1, 1, 1], 3)
+    assert parts == [[0], [1, 3], [2]]  # 9, then 2, then 1: heaviest first, ties in order
+    assert parallel.deal([], 2) == [[], []]

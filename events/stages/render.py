@@ -206,17 +206,14 @@ def _shares(events: tuple[Event, ...], parts: int) -> list[list[int]]:
     """The events' indexes dealt into `parts` chunks of about the same size, the largest first,
     every occurrence of one entry in the same one: what they share (`_event_line`) is then
     written once, not once a process."""
+    from events.parallel import deal
+
     entries: dict[tuple[int, ...], list[int]] = {}
     for index, event in enumerate(events):
         entries.setdefault(_entry_key(event), []).append(index)
-    shares: list[list[int]] = [[] for _ in range(parts)]
-    loads = [0] * parts
-    for indexes in sorted(entries.values(), key=len, reverse=True):
-        lightest = loads.index(min(loads))
-        shares[lightest].extend(indexes)
-        loads[lightest] += _ENTRY_COST + len(indexes)
-    order = sorted(range(parts), key=lambda part: -loads[part])
-    return [sorted(shares[part]) for part in order if shares[part]]
+    ordered = sorted(entries.values(), key=len, reverse=True)
+    dealt = deal([_ENTRY_COST + len(indexes) for indexes in ordered], parts)
+    return [sorted(i for k in share for i in ordered[k]) for share in dealt if share]
 
 
 #: What writing an entry's shared part costs, in lines written from it.

@@ -9,7 +9,7 @@ link; every merge is a note, and no copy's warnings are lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from events.model import Event, Problem, ProblemKind, Window
@@ -80,6 +80,33 @@ def select(events: Iterable[Event], window: Window) -> Selection:
             left_out = [c for c in copies if (c.feed, c.uid) != (event.feed, event.uid)]
             problems += [_note(c, kind, f"listed once with {event.uid}") for c in left_out]
     return Selection(tuple(merged), tuple(problems))
+
+
+def selects_alike(events: Sequence[Event], others: Sequence[Event]) -> bool:
+    """Whether `select` would keep and merge `events` as it did `others`, one for one: they
+    differ at most in what select only carries (warnings, what a page said)."""
+    return len(events) == len(others) and all(
+        _as_selected(one) == _as_selected(other) for one, other in zip(events, others, strict=True)
+    )
+
+
+def _as_selected(event: Event) -> tuple[object, ...]:
+    """What `select` reads to keep an event (window, cancelled, on topic) and to tell copies
+    apart (`identities`, `_same`): events already selected that are alike in it would come
+    back as they are, since none of them is a copy of another."""
+    return (
+        event.uid,
+        event.feed,
+        event.date,
+        event.end_date,
+        event.start,
+        event.url,
+        event.title,
+        event.groups,
+        event.cancelled,
+        event.about_rust,
+        event.from_group_feed,
+    )
 
 
 def _same(copies: list[Event], event: Event, key: tuple[str, ...]) -> bool:

@@ -165,16 +165,11 @@ def _deal(body: bytes, groups: list[list[Any]], shares: int) -> list[list[tuple[
             units.extend([group] for group in same)  # too large to stay together
         else:
             units.append(same)
+    from events.parallel import deal
+
     units.sort(key=lambda unit: (-sum(size(group) for group in unit), unit[0][0].begin))
-    loads = [0] * shares
-    dealt: list[list[tuple[Any, ...]]] = [[] for _ in range(shares)]
-    for unit in units:
-        lightest = loads.index(min(loads))
-        for group in unit:
-            loads[lightest] += size(group)
-            dealt[lightest].append(tuple(group))
-    order = sorted(range(shares), key=lambda share: -loads[share])  # stable: deterministic
-    return [dealt[share] for share in order]
+    dealt = deal([sum(size(group) for group in unit) for unit in units], shares)
+    return [[tuple(group) for k in share for group in units[k]] for share in dealt]
 
 
 #: The largest part of a feed's kept groups that one venue's groups may be, and stay together.
