@@ -29,6 +29,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from events.io.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_dir
+from events.io.limits import (  # noqa: F401 - also named here, where the limits apply
+    FEED_MAX_BYTES,
+    MAX_REDIRECTS,
+    MAX_WAIT,
+    PAGE_MAX_BYTES,
+    human_size,
+    too_large,
+)
 from events.rules.text import clean_text
 
 if TYPE_CHECKING:
@@ -39,12 +47,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-FEED_MAX_BYTES = 50 * 2**20
-PAGE_MAX_BYTES = 4 * 2**20
-MAX_REDIRECTS = 5
-#: The longest wait between two attempts, Retry-After included; a server asking for more is
-#: not retried (the cached copy serves instead).
-MAX_WAIT = 5.0
 #: A request still unanswered after this long is said to be slow (`on_state(url, "slow")`).
 SLOW_AFTER = 10.0
 TOTAL_REQUESTS = 24
@@ -663,19 +665,6 @@ def content_type(header: str | None) -> str | None:
 def _header(headers: httpx.Headers, name: str) -> str | None:
     value = headers.get(name)
     return value[:1000] if value else None
-
-
-def too_large(max_bytes: int) -> str:
-    return f"larger than the size limit of {human_size(max_bytes)}"
-
-
-def human_size(size: int) -> str:
-    """Bytes as `812 B`, `4.2 KiB`, `3.1 MiB`."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024**2:
-        return f"{size / 1024:.1f} KiB"
-    return f"{size / 1024**2:.1f} MiB"
 
 
 def one_line(exc: BaseException | str) -> str:

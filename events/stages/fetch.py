@@ -16,23 +16,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from events.io.cache import CacheEntry, CorruptEntry, FeedCache, default_cache_dir
-from events.io.http import (
-    FEED_MAX_BYTES,
-    MAX_WAIT,
-    HttpFailure,
-    Retries,
-    human_size,
-    too_large,
-    url_problem,
-)
+from events.io.limits import FEED_MAX_BYTES, MAX_WAIT, human_size, too_large
 from events.model import FeedData, FeedSpec, Problem, ProblemKind
 
 if TYPE_CHECKING:
-    from events.io.http import Client
+    from events.io.cache import CacheEntry, FeedCache
+    from events.io.http import Client, Retries
 
 ProgressCallback = Callable[[FeedSpec, str], None]
 
@@ -95,11 +88,15 @@ class _Options:
     on_progress: ProgressCallback | None
 
     def emit(self, spec: FeedSpec, state: str) -> None:
-        if self.on_progress is not None:
-            try:
-                self.on_progress(spec, state)
-            except Exception:  # noqa: BLE001 - a display's fault never costs a feed
-                return
+        _emit(self.on_progress, spec, state)
+
+
+def _emit(on_progress: ProgressCallback | None, spec: FeedSpec, state: str) -> None:
+    if on_progress is not None:
+        try:
+            on_progress(spec, state)
+        except Exception:  # noqa: BLE001 - a display's fault never costs a feed
+            return
 
 
 def fetch_feeds(
@@ -125,24 +122,28 @@ def fetch_feeds(
     timeout only once; never after a name that does not resolve or a refused connection),
     waiting at most `max_wait` seconds, Retry-After included.
     """
-    options = _Options(
-        offline,
-        refresh,
-        timeout,
-        deadline,
-        max_bytes,
-        Retries(transient=max(0, retries), timeouts=1, backoff=backoff, max_wait=max_wait),
-        per_host,
-        on_progress,
-    )
     specs = list(specs)
     results: list[FeedData | Problem] = []
     if all(http_url(s.source) is None for s in specs):
-        # files only: no event loop (reading a large file inside one costs several times its size)
-        results = [_local(spec, options) for spec in specs]
+        # files only: no event loop (reading a large file inside one costs several times its
+        # size), and the network code is not even loaded
+        results = [_local(spec, max_bytes, partial(_emit, on_progress)) for spec in specs]
     else:
         import asyncio
 
+        from events.io.cache import FeedCache, default_cache_dir
+        from events.io.http import Retries
+
+        options = _Options(
+            offline,
+            refresh,
+            timeout,
+            deadline,
+            max_bytes,
+            Retries(transient=max(0, retries), timeouts=1, backoff=backoff, max_wait=max_wait),
+            per_host,
+            on_progress,
+        )
         cache = FeedCache(cache_dir if cache_dir is not None else default_cache_dir())
         # handed back through a list, not as the task's result: asyncio.run's ending formats
         # its main task's repr, and with it every feed's body
@@ -155,6 +156,8 @@ def fetch_feeds(
 
 def feed_status(specs: Sequence[FeedSpec], cache_dir: Path | None = None) -> list[FeedStatus]:
     """Each feed's cached state (or its file's), without touching the network."""
+    from events.io.cache import FeedCache, default_cache_dir
+
     cache = FeedCache(cache_dir if cache_dir is not None else default_cache_dir())
     return [_status_of(spec, cache) for spec in specs]
 
@@ -236,7 +239,7 @@ async def _fetch_all(
 ) -> None:
     import asyncio
 
-    from events.io.http import Client
+    from events.io.http import Client, HttpFailure
 
     if opts.offline:
         out.extend([await _guarded(None, spec, cache, opts) for spec in specs])
@@ -269,9 +272,12 @@ async def _fetch_one(
 ) -> FeedData | Problem:
     """One feed: `client` fetches it; None means offline; a string says why there is no
     client, and the cached copy serves."""
+    from events.io.cache import CacheEntry
+    from events.io.http import HttpFailure, url_problem
+
     url = http_url(spec.source)
     if url is None:
-        return _local(spec, opts)
+        return _local(spec, opts.max_bytes, opts.emit)
     entry, damage = _load(cache, url)
     if client is None:
         if entry is not None and entry.body is not None:
@@ -342,6 +348,8 @@ async def _fall_back(
     opts: _Options,
 ) -> FeedData | Problem:
     """After a failed fetch: the cached copy with a warning, or one line naming the feed."""
+    from events.io.cache import CacheEntry
+
     now = time.time()
     await _store_async(cache, (entry or CacheEntry(url)).with_error(error, now), spec, url)
     if entry is None or entry.body is None:
@@ -353,17 +361,19 @@ async def _fall_back(
     return FeedData(spec, entry.body, "cached", age_seconds=age, problems=(warning,))
 
 
-def _local(spec: FeedSpec, opts: _Options) -> FeedData | Problem:
+def _local(
+    spec: FeedSpec, max_bytes: int, emit: Callable[[FeedSpec, str], None]
+) -> FeedData | Problem:
     """A source that is not http(s): a file, or a scheme this tool does not fetch."""
     scheme = unsupported_scheme(spec.source)
     if scheme is not None:
-        opts.emit(spec, "failed")
+        emit(spec, "failed")
         return _said(
             spec, spec.source, f"cannot fetch {scheme}:// (use http, https, webcal or a file)"
         )
     path = local_path(spec.source)
     where = str(path)
-    body = read_regular_file(path, opts.max_bytes)
+    body = read_regular_file(path, max_bytes)
     result: FeedData | Problem
     if isinstance(body, str):
         result = _said(spec, where, body)
@@ -371,7 +381,7 @@ def _local(spec: FeedSpec, opts: _Options) -> FeedData | Problem:
         result = _said(spec, where, problem)
     else:
         result = FeedData(spec, body, "file")
-    opts.emit(spec, "failed" if isinstance(result, Problem) else "file")
+    emit(spec, "failed" if isinstance(result, Problem) else "file")
     return result
 
 
@@ -422,6 +432,8 @@ def _file_kind(mode: int) -> str:
 
 def _load(cache: FeedCache, url: str) -> tuple[CacheEntry | None, str | None]:
     """The cached entry, treating a corrupt one as absent (and saying why)."""
+    from events.io.cache import CorruptEntry
+
     try:
         return cache.load(url), None
     except CorruptEntry as err:
@@ -454,6 +466,8 @@ def _age(entry: CacheEntry, now: float | None = None) -> float | None:
 
 
 def _status_of(spec: FeedSpec, cache: FeedCache) -> FeedStatus:
+    from events.io.cache import CorruptEntry
+
     url = http_url(spec.source)
     if url is None:
         path = local_path(spec.source)
