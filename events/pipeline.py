@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from events.config import load_config, spec_for
 from events.model import (
@@ -371,8 +371,7 @@ def _entry_of(occ: Occurrence) -> tuple[object, ...]:
     )
 
 
-@dataclass(frozen=True)
-class _Redating:
+class _Redating(NamedTuple):
     """How the other occurrences of an understood entry are dated: as `understand` dated its
     first one (rules.dates.local_days, with what the entry was understood to be)."""
 

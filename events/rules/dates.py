@@ -7,9 +7,9 @@ Seattle meetup at 18:30 on Tuesday arrives as `…T013000Z` Wednesday and is pub
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from events.model import Mode, Place
@@ -53,8 +53,7 @@ def zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
-@dataclass(frozen=True)
-class LocalDays:
+class LocalDays(NamedTuple):
     """When an event happens where it happens: its local start and first and last days."""
 
     start: datetime | date

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from events.packaged import DATA, tzdata_file
 from events.rules.names import place_key
@@ -37,8 +37,7 @@ CITIES_FILE = "places_cities.sqlite"
 STATE_COUNTRIES = frozenset({"US", "CA", "AU"})
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):
     """A gazetteer entry (geonames): the state is set only in the US, Canada and Australia."""
 
     country: str

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 #: Elements after which text goes on on a new line.
 _BLOCKS = frozenset(
@@ -46,8 +46,7 @@ _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _LONE_AMPERSAND = re.compile(r"&(?!#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     """An `<a href>` of the description: its target and where its text lies in `text`."""
 
     href: str
@@ -56,8 +55,7 @@ class Anchor:
     end: int
 
 
-@dataclass(frozen=True)
-class Description:
+class Description(NamedTuple):
     """A DESCRIPTION as plain text (line breaks as newlines) and the anchors placed in it."""
 
     text: str

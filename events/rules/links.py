@@ -9,8 +9,8 @@ asked of the same links thousands of times a run remember their answers (`lru_ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qs, quote, urlsplit
 
 from events.rules.html import read_description, unescape
@@ -82,8 +82,7 @@ _NAME_GOES_ON = re.compile(r"^[^\W\d][\w'.-]*(?: [^\W\d][\w'.-]*){0,3}:$")
 _CONTINUATION = re.compile(r"^(?:,|&|\+|/|\||and|und|et|y)\s*(.*)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A link of the entry, with the words that introduced it on its line."""
 
     url: str

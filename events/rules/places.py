@@ -16,8 +16,8 @@ The published form is written (`display`, `location_column`) and read back
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from events.model import Mode, Place
 from events.rules.gazetteer import (
@@ -75,16 +75,14 @@ _STREET = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     """One piece of an address (between commas or ` - `), its postcode taken out."""
 
     text: str
     postcode: bool
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     """A way to read the right end of an address: the country, its state, what is left."""
 
     country: str
@@ -95,8 +93,7 @@ class _Reading:
     after_state: bool = False  # the last part of `rest` stood just before the state
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     place: Place
     known: bool  # the gazetteer knows the city there
     population: int

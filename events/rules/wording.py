@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from events.rules.names import title_words
 
@@ -89,8 +88,7 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 Mode = Literal["in-person", "online", "hybrid"]
 
 
-@dataclass(frozen=True)
-class LocationWords:
+class LocationWords(NamedTuple):
     """What a LOCATION's wording says: the mode, and the text left to read as a place.
 
     `place` is the address part (in person, hybrid) or the group's home an online LOCATION

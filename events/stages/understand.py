@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from events.model import Event, Group, Mode, Occurrence, Place, Problem, ProblemKind
@@ -44,8 +44,7 @@ _SLUG_SEPARATORS = re.compile(r"[-_\s]+")
 Note = tuple[ProblemKind, str]
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A group the entry points at, and whether the entry itself linked its page."""
 
     group: Group

@@ -9,9 +9,8 @@ every instance from DTSTART (issue 12 §3).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from events import model
 from events.stages.expand import series
@@ -27,8 +26,7 @@ _RUNAWAY = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Read:
+class Read(NamedTuple):
     occurrences: list[model.Occurrence]
     problems: list[model.Problem]
 

@@ -18,10 +18,9 @@ Anything else unusual raises `Unplain`; the group then goes to recurring-ical-ev
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from events.stages.expand.lines import Member, Moment, exdate, exdate_day
 from events.stages.expand.recurrence import Expander, Unbounded, Unplain, parse
@@ -29,8 +28,7 @@ from events.stages.expand.recurrence import Expander, Unbounded, Unplain, parse
 ZERO = timedelta()
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One occurrence: the member whose texts it shows, and when."""
 
     member: Member
