@@ -50,6 +50,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _COORDINATES = re.compile(r"@\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?")
 _SEPARATOR = re.compile(r"\s+[-–—·|•]\s+")
+_PART_BREAK = re.compile(r"[,;\n]")
 
 _POSTCODES = [
     re.compile(r"〒\s*\d{3}-?\d{4}"),  # JP with its mark
@@ -104,7 +105,10 @@ def _split(text: str) -> list[str]:
     parts: list[str] = []
     current: list[str] = []
     depth = 0
-    for char in _SEPARATOR.sub(",", text):
+    text = _SEPARATOR.sub(",", text)
+    if "(" not in text and "[" not in text:  # no bracket to keep commas in: split them all
+        return [p.strip(" \t.-–—·") for p in _PART_BREAK.split(text) if p.strip(" \t.-–—·")]
+    for char in text:
         if char in "([":
             depth += 1
         elif char in ")]":
@@ -122,8 +126,9 @@ def _parts(text: str) -> list[_Part]:
     parts = []
     for raw in _split(text):
         stripped = raw
-        for pattern in _POSTCODES:
-            stripped = pattern.sub(" ", stripped)
+        if _DIGIT.search(raw):  # every postcode pattern needs a digit, and leaves none added
+            for pattern in _POSTCODES:
+                stripped = pattern.sub(" ", stripped)
         stripped = " ".join(stripped.split()).strip(" ,-")
         if stripped:  # a part that was only a postcode says nothing more
             parts.append(_Part(stripped, stripped != " ".join(raw.split())))
