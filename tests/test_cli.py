@@ -160,6 +160,27 @@ def test_help_imports_no_heavy_library():
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_run_on_local_files_loads_no_network_code(feed):
+    """Reading files needs neither the HTTP layer nor the cache (nor asyncio), so that a run
+    on a local feed starts its scan sooner; a URL among the feeds loads them."""
+    code = (
+        "import sys, events.cli as c\n"
+        "try:\n    c.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "network = {'events.io.http', 'events.io.cache', 'httpx', 'asyncio'}\n"
+        "print(sorted(network & set(sys.modules)))\n"
+    )
+    args = ["--from", "2025-11-19", "--calendar", str(feed), "--no-pages", "-q"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    offline = [*args, "--calendar", "https://example.invalid/feed.ics", "--offline"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *offline], capture_output=True, text=True, cwd=REPO
+    )
+    assert "events.io.http" in done.stdout.strip().splitlines()[-1]
+
+
 def test_an_output_file_gets_ordinary_permissions(feed, tmp_path):
     out = tmp_path / "new.md"
     run("--from", "2025-11-19", "--calendar", str(feed), "--output", str(out))

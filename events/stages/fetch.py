@@ -3,8 +3,9 @@
 Each feed ends up either as a FeedData (fresh, not modified, read from a file, or a cached copy
 used because the fetch failed) or as one Problem line naming the feed. A response that is not an
 iCalendar feed is a failed fetch and never replaces a good cached copy. The network itself
-(limits, retries, the run's deadline, proxies, TLS) is `events.io.http`'s; httpx is imported only
-when a feed is actually fetched, so that the CLI starts fast.
+(limits, retries, the run's deadline, proxies, TLS) is `events.io.http`'s; it and the cache, and
+httpx with them, are loaded only when a feed is actually fetched, so that a run on local files
+starts its scan sooner.
 """
 
 from __future__ import annotations
