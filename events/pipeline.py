@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, datetime
+from operator import itemgetter
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -356,14 +357,14 @@ def _expand_and_understand(
     return expansion.problems, results
 
 
-_WHEN = frozenset({"start", "end"})
+#: An occurrence's fields apart from when it starts and ends, in their order.
+_ENTRY_FIELDS = itemgetter(*(f.name for f in fields(Occurrence) if f.name not in ("start", "end")))
 
 
 def _entry_of(occ: Occurrence) -> tuple[object, ...]:
     """What an occurrence says apart from when it starts and ends (and the kind of time)."""
-    fields = tuple(value for name, value in vars(occ).items() if name not in _WHEN)
     return (
-        fields,
+        _ENTRY_FIELDS(vars(occ)),
         type(occ.start),
         getattr(occ.start, "tzinfo", None),
         type(occ.end),

@@ -165,15 +165,17 @@ def test_a_run_on_local_files_loads_no_network_code(feed):
     on a local feed starts its scan sooner; a URL among the feeds loads them."""
     code = (
         "import sys, events.cli as c\n"
-        "try:\n    c.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "try:\n    status = c.main(sys.argv[1:])\nexcept SystemExit as end:\n"
+        "    status = end.code\n"
         "network = {'events.io.http', 'events.io.cache', 'httpx', 'asyncio'}\n"
-        "print(sorted(network & set(sys.modules)))\n"
+        "print(status, sorted(network & set(sys.modules)))\n"
     )
     args = ["--from", "2025-11-19", "--calendar", str(feed), "--no-pages", "-q"]
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO
     )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert "Rusty Events between 2025-11-19" in done.stdout  # the run did its job
+    assert done.stdout.strip().splitlines()[-1] == "0 []"
     offline = [*args, "--calendar", "https://example.invalid/feed.ics", "--offline"]
     done = subprocess.run(
         [sys.executable, "-c", code, *offline], capture_output=True, text=True, cwd=REPO
