@@ -152,24 +152,23 @@ def _deal(body: bytes, groups: list[list[Any]], shares: int) -> list[list[tuple[
     `VENUE_MAX` of all: the places, links and names of a venue's series are then read, and
     remembered, in one process only."""
 
-    def size(group: list[Any]) -> int:
-        return sum(entry.end - entry.begin for entry in group)
-
-    total = sum(size(group) for group in groups)
-    by_venue: dict[bytes, list[list[Any]]] = {}
-    for group in groups:
-        by_venue.setdefault(_venue(body, group[0]), []).append(group)
-    units: list[list[list[Any]]] = []
+    sizes = [sum(entry.end - entry.begin for entry in group) for group in groups]  # bytes
+    total = sum(sizes)
+    by_venue: dict[bytes, list[int]] = {}
+    for index, group in enumerate(groups):
+        by_venue.setdefault(_venue(body, group[0]), []).append(index)
+    units: list[tuple[int, int, list[int]]] = []  # (size, first byte, groups): each unit once
     for same in by_venue.values():
-        if len(same) > 1 and sum(size(group) for group in same) > total * VENUE_MAX:
-            units.extend([group] for group in same)  # too large to stay together
+        size = sum(sizes[i] for i in same)
+        if len(same) > 1 and size > total * VENUE_MAX:  # too large to stay together
+            units.extend((sizes[i], groups[i][0].begin, [i]) for i in same)
         else:
-            units.append(same)
+            units.append((size, groups[same[0]][0].begin, same))
     from events.parallel import deal
 
-    units.sort(key=lambda unit: (-sum(size(group) for group in unit), unit[0][0].begin))
-    dealt = deal([sum(size(group) for group in unit) for unit in units], shares)
-    return [[tuple(group) for k in share for group in units[k]] for share in dealt]
+    units.sort(key=lambda unit: (-unit[0], unit[1]))
+    dealt = deal([unit[0] for unit in units], shares)
+    return [[tuple(groups[i]) for k in share for i in units[k][2]] for share in dealt]
 
 
 #: The largest part of a feed's kept groups that one venue's groups may be, and stay together.
