@@ -541,3 +541,22 @@ def _pages_in_a_fresh_process(
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     return out.stdout.splitlines()
+
+
+def test_fetching_does_not_load_httpx_command_line_client(server, tmp_path) -> None:
+    """httpx's own command-line client (click, pygments, rich) is not loaded to fetch a page,
+    the page still comes, and the client module can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    server.expect_request("/e/1/").respond_with_data(HTML, content_type="text/html")
+    script = (
+        "import sys; from events.io.http import fetch_pages\n"
+        f"pages = fetch_pages([{server.url_for('/e/1/')!r}], cache_dir={str(tmp_path)!r})\n"
+        "print(*(p.origin for p in pages.values()))\n"
+        "print(sorted({'click', 'pygments', 'httpx._main'} & set(sys.modules)))\n"
+        "import httpx._main\n"
+        "print('httpx._main' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.splitlines() == ["fresh", "[]", "True"], out.stderr

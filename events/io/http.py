@@ -361,6 +361,7 @@ def make_httpx_client(timeout: float, connections: int) -> httpx.AsyncClient:
     """The httpx client: environment proxies (`trust_env`), our certificates, no automatic
     redirects (each hop is checked here), no automatic decompression (`read_body` counts)."""
     _no_sniffio_search()
+    _without_httpx_cli()
     import httpx
 
     context = tls_context()
@@ -392,6 +393,23 @@ def _no_sniffio_search() -> None:
 
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+def _without_httpx_cli() -> None:
+    """httpx's package loads its command-line client whenever click, pygments and rich are
+    installed (x-wr-timezone brings click, rich brings pygments): some 70 ms of every run that
+    fetches anything, for a client never used here. Its module is marked absent while httpx
+    loads, so that httpx keeps its stand-in `httpx.main`; an import of it later still works."""
+    import sys
+
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    try:
+        import httpx  # noqa: F401
+    finally:
+        if sys.modules.get("httpx._main", False) is None:
+            del sys.modules["httpx._main"]
 
 
 def user_agent() -> str:
