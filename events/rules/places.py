@@ -102,12 +102,17 @@ class _Found(NamedTuple):
 
 def _split(text: str) -> list[str]:
     """The parts of an address, with commas inside parentheses kept (`Frankfurt (Main)`)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
     text = _SEPARATOR.sub(",", text)
     if "(" not in text and "[" not in text:  # no bracket to keep commas in: split them all
         return [p.strip(" \t.-–—·") for p in _PART_BREAK.split(text) if p.strip(" \t.-–—·")]
+    return _split_bracketed(text)
+
+
+def _split_bracketed(text: str) -> list[str]:
+    """`_split`'s parts, read a character at a time for the brackets."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "([":
             depth += 1

@@ -283,31 +283,14 @@ def test_any_text_gives_a_place_or_a_reason_and_never_raises(text: str) -> None:
         assert place.state is None or place.country in STATE_COUNTRIES
 
 
-def _split_char_by_char(text: str) -> list[str]:
-    """An address's parts as the bracket-aware loop of `places._split` cuts them."""
-    parts, current, depth = [], [], 0
-    for char in re.sub(r"\s+[-–—·|•]\s+", ",", text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(0, depth - 1)
-        if char in ",;\n" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [p.strip(" \t.-–—·") for p in parts if p.strip(" \t.-–—·")]
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab 1,;\n()[]-–·|.\t")), max_size=40))
 def test_an_address_is_split_as_the_bracket_aware_loop_splits_it(
     text: str,
 ) -> None:
-    from events.rules.places import _split
+    from events.rules.places import _SEPARATOR, _split, _split_bracketed
 
-    assert _split(text) == _split_char_by_char(text)
+    assert _split(text) == _split_bracketed(_SEPARATOR.sub(",", text))
 
 
 # -- time zones ----------------------------------------------------------------------------
