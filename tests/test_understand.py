@@ -94,6 +94,53 @@ def test_a_meeting_link_is_never_the_event_link():
     assert ev.url == BERLIN_EVENT
 
 
+@pytest.mark.parametrize(
+    "conduct",
+    [
+        "https://www.rust-lang.org/policies/code-of-conduct",
+        "https://www.rust-lang.org/conduct.html",
+        "https://www.finos.org/code-of-conduct",
+        "https://rust-berlin.example/coc/",
+    ],
+)
+def test_a_code_of_conduct_is_never_the_event_link(conduct):
+    ev = read(
+        location="Online",
+        description=(
+            "RSVP: https://www.meetup.com/rust-berlin/<br>"
+            f'Code of Conduct: <a href="{conduct}">{conduct}</a>'
+        ),
+    )
+    assert ev.url is None  # no event link: the block links the group's page
+    assert ev.group is not None and ev.group.name == "Rust Berlin"
+
+
+def test_two_groups_linking_one_code_of_conduct_stay_two_events():
+    """Two series of one calendar at the same hour, neither with an event link, both linking
+    the Rust code of conduct, are two listings, not one (found by the independent dense feed:
+    a Stuttgart and a Charlottesville meetup, 18:00 Berlin and 12:00 New York)."""
+    from events.model import Window
+    from events.stages.select import select
+
+    conduct = "Code of Conduct: https://www.rust-lang.org/policies/code-of-conduct"
+    first = read(
+        uid="a@x",
+        summary="Virtual: Rust Community Stuttgart - Rust-Meetup",
+        location="Online",
+        start=datetime(2025, 12, 9, 18, tzinfo=ZoneInfo("Europe/Berlin")),
+        description="Zoom: https://us06web.zoom.us/j/8614<br>" + conduct,
+    )
+    second = read(
+        uid="b@x",
+        summary="Virtual: Charlottesville Rust Meetup talk",
+        location="Online",
+        start=datetime(2025, 12, 9, 12, tzinfo=ZoneInfo("America/New_York")),
+        description="RSVP: https://www.meetup.com/charlottesville-rust-meetup/<br>" + conduct,
+    )
+    window = Window.of_weeks(date(2025, 11, 19), 4)
+    assert [e.uid for e in select([first, second], window).events] == ["a@x", "b@x"]
+
+
 def test_a_google_wrapped_anchor_gives_the_real_event_link():
     wrapped = (
         "https://www.google.com/url?q=https://www.meetup.com/rust-berlin/events/306046642/"

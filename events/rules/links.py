@@ -65,6 +65,9 @@ _NOISE_HOSTS = (
     "accounts.google.com",
 )
 _NOISE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ics")
+#: Path segments (without their `.html`) of a code of conduct: rust-lang.org/policies/
+#: code-of-conduct, rust-lang.org/conduct.html, finos.org/code-of-conduct, …/coc.
+_CONDUCT = frozenset({"code-of-conduct", "code_of_conduct", "codeofconduct", "conduct", "coc"})
 
 _LABEL = re.compile(
     r"(?:co-?hosted|hosted|organi[sz]ed|presented|run|brought to you)\s+(?:by|with)"
@@ -238,7 +241,9 @@ def is_meeting_link(url: str) -> bool:
 
 
 def is_noise(url: str) -> bool:
-    """Maps, calendar links and images: never the event link or a group page."""
+    """Maps, calendar links, images and codes of conduct: never the event link or a group
+    page (a code of conduct is linked by many groups' entries alike: taken for the event, it
+    would make two groups' sessions on one day one event)."""
     host = host_of(url)
     try:
         path = urlsplit(url).path
@@ -246,7 +251,10 @@ def is_noise(url: str) -> bool:
         return True
     if any(h in host or f"{host}{path}".startswith(h) for h in _NOISE_HOSTS):
         return True
-    return path.lower().endswith(_NOISE_SUFFIXES)
+    lowered = path.lower()
+    if lowered.endswith(_NOISE_SUFFIXES):
+        return True
+    return any(segment.rsplit(".", 1)[0] in _CONDUCT for segment in lowered.split("/") if segment)
 
 
 def is_event_page(url: str) -> bool:
