@@ -199,11 +199,10 @@ def _table(source: str, kind: str, index: int, entry: dict[str, Any], fallback: 
     """`calendars.toml: calendar #3 ('Rust Berlin')`: the table's place, and its name when it
     has one (else its `fallback` key's value). Worded only for a fault: for ~150 tables at
     every run, the wording cost more than the checks."""
-    where = f"{source}: {kind} #{index}"
     name = entry.get("name") or entry.get(fallback)
     if isinstance(name, str) and name.strip():
-        return f"{where} ({_shown(name.strip())})"
-    return where
+        return _titled(source, kind, index, name.strip())
+    return f"{source}: {kind} #{index}"
 
 
 def _key(where: Callable[[], str], key: str) -> str:
