@@ -174,6 +174,27 @@ def test_online_event_of_an_unknown_group_may_carry_its_place():
     assert ev.location == "Virtual (Kampala, UG)"
 
 
+def test_a_venue_alone_of_an_unknown_group_is_placed_where_its_name_says_it_is():
+    # no city in LOCATION, a group no one has published: its name (or Meetup address) is the
+    # only evidence of where it meets, and it is used as a guess, reported
+    for summary, url in [
+        ("Office Hours", "https://www.meetup.com/rust-lima/events/312499960/"),
+        ("Rust Lima: Office Hours", "https://lu.ma/0o0f62kb"),
+    ]:
+        ev = read(summary=summary, location="Mercado Libre", url=url, tzid="America/Lima")
+        assert (ev.mode, ev.location) == ("in-person", "Lima, PE"), summary
+        kinds = {p.kind for p in ev.problems}
+        assert {ProblemKind.PLACE_NOT_UNDERSTOOD, ProblemKind.HOME_GUESSED} <= kinds
+        guessed = next(p for p in ev.problems if p.kind is ProblemKind.HOME_GUESSED)
+        assert "'Lima, PE'" in guessed.message and "shown as the place" in guessed.message
+
+
+def test_a_venue_alone_with_nothing_naming_a_city_stays_unplaced():
+    ev = read(summary="Intro to Rust Workshop", location="1Password", url="https://lu.ma/0o0f62kb")
+    assert ev.place is None
+    assert ProblemKind.HOME_GUESSED not in {p.kind for p in ev.problems}
+
+
 def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
     ev = read(
         location="c-base, Rungestraße 20, 10179 Berlin, Germany",

@@ -76,15 +76,20 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
     mode, place = _mode_and_place(occ, location, found, primary, notes)
     if primary and primary.home is None and registry.by_name(primary.name) is None:
         # a group the registry does not know is at home where it meets (the JSON says so), or,
-        # online, where its name says it is: a guess, reported
+        # when the entry gives no place it can be filed under (online, or a venue's name alone),
+        # where its name says it is: a guess, reported
         home = place
-        if mode == "online" and place is None:
+        if place is None:
             slug = L.meetup_slug(primary.url or "") or ""
             home = home_in_name(primary.name) or home_in_name(slug)
             if home is not None:
                 place = home
+                shown = "" if mode == "online" else ", and shown as the place"
                 notes.append(
-                    (ProblemKind.HOME_GUESSED, f"home {display(home)!r} read from the group's name")
+                    (
+                        ProblemKind.HOME_GUESSED,
+                        f"home {display(home)!r} read from the group's name{shown}",
+                    )
                 )
         if home is not None:
             groups = (Group(primary.name, primary.url, home), *groups[1:])
