@@ -144,7 +144,8 @@ def main() -> None:
         rows.append(row)
         report_row(row)
         if arguments.stages:
-            subprocess.run([sys.executable, str(HERE / "stages.py"), str(feed)], check=True)
+            stages = [sys.executable, str(HERE / "stages.py"), str(feed)]
+            subprocess.run(stages + ["--plain", f"{row['plain_s']:.3f}"], check=True)
     report(rows)
 
 
