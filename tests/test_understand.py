@@ -101,6 +101,8 @@ def test_a_meeting_link_is_never_the_event_link():
         "https://www.rust-lang.org/conduct.html",
         "https://www.finos.org/code-of-conduct",
         "https://rust-berlin.example/coc/",
+        "https://berlincodeofconduct.org/",
+        "https://www.contributor-covenant.org/version/2/1/code_of_conduct/",
     ],
 )
 def test_a_code_of_conduct_is_never_the_event_link(conduct):
@@ -139,6 +141,35 @@ def test_two_groups_linking_one_code_of_conduct_stay_two_events():
     )
     window = Window.of_weeks(date(2025, 11, 19), 4)
     assert [e.uid for e in select([first, second], window).events] == ["a@x", "b@x"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://github.com/rust-embedded/wg/issues/812",
+        "https://dev.events/conferences/rust-lunch-and-learn-2025",
+        "https://gitlab.com/rust-delft/meetups/-/issues/7",
+        "https://forms.gle/97jqPeGvpUjMXA8x9",
+        "https://mobilizon.fr/events/3f76f860-75c1-4f3a-810f-03fc0cecb691",
+        "https://rheinneckar.events/events/3f76f860-75c1-4f3a-810f-03fc0cecb691",
+    ],
+)
+def test_a_link_on_a_platform_is_not_a_conference_whose_group_is_the_platforms_root(link):
+    """An entry no group name or registry link places, linking a page on a code host or an
+    events listing, is not a conference on its own site: the platform's root is nobody's
+    group page (found by an independent feed: `[Virtual] Christmas Party` under
+    `https://github.com/`)."""
+    ev = read(summary="Christmas Party", location="Online", description=f"Details: {link}")
+    assert ev.group is not None
+    assert ev.group.url != f"https://{link.split('/')[2]}/"
+    assert ProblemKind.NO_GROUP in {p.kind for p in ev.problems}
+
+
+def test_a_conference_on_its_own_site_is_still_its_own_group():
+    ev = read(
+        summary="EuroRust 2025", location="Paris, FR", description="https://eurorust.eu/2025/"
+    )
+    assert ev.group is not None and ev.group.url == "https://eurorust.eu/"
 
 
 def test_a_google_wrapped_anchor_gives_the_real_event_link():

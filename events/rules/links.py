@@ -68,6 +68,8 @@ _NOISE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ics")
 #: Path segments (without their `.html`) of a code of conduct: rust-lang.org/policies/
 #: code-of-conduct, rust-lang.org/conduct.html, finos.org/code-of-conduct, …/coc.
 _CONDUCT = frozenset({"code-of-conduct", "code_of_conduct", "codeofconduct", "conduct", "coc"})
+#: Sites that are a code of conduct (berlincodeofconduct.org, contributor-covenant.org).
+_CONDUCT_HOSTS = ("codeofconduct", "code-of-conduct", "contributor-covenant.org")
 
 _LABEL = re.compile(
     r"(?:co-?hosted|hosted|organi[sz]ed|presented|run|brought to you)\s+(?:by|with)"
@@ -250,6 +252,8 @@ def is_noise(url: str) -> bool:
     except ValueError:
         return True
     if any(h in host or f"{host}{path}".startswith(h) for h in _NOISE_HOSTS):
+        return True
+    if any(h in host for h in _CONDUCT_HOSTS):
         return True
     lowered = path.lower()
     if lowered.endswith(_NOISE_SUFFIXES):

@@ -230,7 +230,33 @@ def _hosts_in_text(registry: Registry, description: str, *, partners: bool) -> l
     return found
 
 
-_PLATFORM_HOSTS = ("meetup.com", "lu.ma", "luma.com", "eventbrite.", "hasgeek.com", "google.com")
+#: Hosts of many organisers' pages (event platforms, code hosting, conference listings): the
+#: root of such a site is nobody's group page.
+_PLATFORM_HOSTS = (
+    "meetup.com",
+    "lu.ma",
+    "luma.com",
+    "eventbrite.",
+    "hasgeek.com",
+    "google.com",
+    "github.com",
+    "gitlab.com",
+    "codeberg.org",
+    "dev.events",
+    "confs.tech",
+    "sessionize.com",
+    "ti.to",
+    "pretix.eu",
+    "linkedin.com",
+    "facebook.com",
+    "medium.com",
+    "dev.to",
+    "forms.gle",
+    "mobilizon.",
+)
+#: A path through one of these is a listing of many events (`…/events/<one>`): the site's
+#: root is that of whoever lists them, not of one conference.
+_LISTING_SEGMENTS = frozenset({"events", "event"})
 _YEAR = re.compile(r"\s*(?:'\d\d|\b(?:19|20)\d\d\b)\s*")
 
 
@@ -257,6 +283,8 @@ def _site_root(url: str) -> str | None:
     if any(host == p or host.endswith("." + p) or host.startswith(p) for p in _PLATFORM_HOSTS):
         return None
     parts = urlsplit(url)
+    if any(segment.lower() in _LISTING_SEGMENTS for segment in parts.path.split("/")):
+        return None
     labels = parts.netloc.split(".")
     if len(labels) >= 3 and any(c.isdigit() for c in labels[0]):
         labels = labels[1:]  # `2023.rustnl.org`: the conference, not its year
