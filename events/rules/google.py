@@ -18,17 +18,18 @@ COMMUNITY_CALENDAR_ID = "apd9vmbc22egenmtu5l6c5jbfc@group.calendar.google.com"
 _GROUP_SUFFIX = "@group.calendar.google.com"
 _ID_IN_URL = re.compile(r"/calendar/ical/([^/]+)/", re.IGNORECASE)
 _ID_IN_BODY = re.compile(rb"[a-z0-9._%+-]{6,}@group\.calendar\.google\.com", re.IGNORECASE)
+_FOLD = re.compile(rb"\r?\n[ \t]")  # a folded line's break (RFC 5545 §3.1)
 
 
 def calendar_id(source: str, body: bytes = b"") -> str | None:
     """The Google calendar a feed comes from: the id in its export URL
     (`…/calendar/ical/<id>/public/basic.ics`), else the group calendar its entries name
-    (Google lists the calendar itself as an ATTENDEE)."""
+    (Google lists the calendar itself as an ATTENDEE, in a line folded anywhere)."""
     if m := _ID_IN_URL.search(source):
         found = unquote(m.group(1))
         if "@" in found:
             return found
-    if named := _ID_IN_BODY.search(body[:2_000_000]):
+    if named := _ID_IN_BODY.search(_FOLD.sub(b"", body[:2_000_000])):  # a fold may split it
         return named.group(0).decode("ascii").lower()
     return None
 

@@ -31,6 +31,16 @@ def test_the_calendar_id_from_the_export_url_or_the_body() -> None:
     assert calendar_id("saved.ics", b"BEGIN:VCALENDAR") is None
 
 
+def test_the_calendar_id_in_a_folded_attendee_line_is_read_whole() -> None:
+    # Google folds at 75 octets, wherever that falls: here inside the calendar's id
+    body = (
+        b"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=apd9vm\r\n"
+        b" bc22egenmtu5l6c5jbfc@group.calendar.google.com;X-NUM-GUESTS=0:mailto:apd9vmbc22eg\r\n"
+        b" enmtu5l6c5jbfc@group.calendar.google.com\r\n"
+    )
+    assert calendar_id("saved.ics", body) == COMMUNITY_CALENDAR_ID
+
+
 def test_the_calendar_page_people_know() -> None:
     assert embed_page(COMMUNITY_CALENDAR_ID) == (
         "https://www.google.com/calendar/embed?src="
