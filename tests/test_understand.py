@@ -226,6 +226,19 @@ def test_a_venue_alone_with_nothing_naming_a_city_stays_unplaced():
     assert ProblemKind.HOME_GUESSED not in {p.kind for p in ev.problems}
 
 
+def test_a_mode_marker_in_the_title_says_how_the_event_is_held():
+    ev = read(
+        summary="[Hybrid] Rust Hack and Learn",
+        location="c-base, Rungestraße 20, 10179 Berlin, Germany",
+        url=BERLIN_EVENT,
+    )
+    assert (ev.title, ev.location) == ("[Hybrid] Rust Hack and Learn", "Hybrid (Berlin, DE)")
+    ev = read(summary="Online: Rust Hack and Learn", location="Berlin, DE", url=BERLIN_EVENT)
+    assert (ev.mode, ev.location) == ("online", "Virtual (Berlin, DE)")
+    ev = read(summary="Online Code and Chat", location="Berlin, DE", url=BERLIN_EVENT)
+    assert (ev.mode, ev.location) == ("in-person", "Berlin, DE")
+
+
 def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
     ev = read(
         location="c-base, Rungestraße 20, 10179 Berlin, Germany",

@@ -44,6 +44,25 @@ def is_cancelled_status(status: str | None) -> bool:
 
 # -- online and hybrid -----------------------------------------------------------------------
 
+#: A SUMMARY that opens by saying how the event is held (`Virtual: …`, `[Hybrid] …`, `Online -
+#: …`), unlike titles that open with such a word and run on (`Online Code and Chat`, `Hybrid
+#: event with Rust Dortmund!`).
+_MODE_MARKER = re.compile(
+    r"^\s*(?:[\[(]\s*(online|virtual|hybrid)\s*[\])]\s*[:\-–—|]?"
+    r"|(online|virtual|hybrid)\s*(?::|\s[-–—|]\s))\s*",
+    re.IGNORECASE,
+)
+
+
+def mode_marker(summary: str) -> Literal["online", "hybrid"] | None:
+    """How a SUMMARY's opening marker says the event is held; None when it opens with none
+    (or with nothing after it)."""
+    match = _MODE_MARKER.match(summary)
+    if match is None or not summary[match.end() :].strip():
+        return None
+    return "hybrid" if (match.group(1) or match.group(2)).lower() == "hybrid" else "online"
+
+
 #: Words that say online at the start of a LOCATION, whatever follows (`Zoom (see below)`).
 _ONLINE_LEAD = (
     r"online|virtual|zoom|jitsi|discord|twitch|youtube|google\s+meet|google\s+hangouts"

@@ -32,6 +32,7 @@ from events.rules.wording import (
     is_cancelled_status,
     joined_names,
     looks_like_group_name,
+    mode_marker,
     prefix_splits,
     read_location_words,
     says_hybrid,
@@ -64,6 +65,9 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
     )
     if (rest := cancelled_title(summary)) is not None:
         cancelled, summary = True, rest.strip()
+    # `Virtual: …`, `[Hybrid] …`: how the event is held; the marker stays in the title, as
+    # TWIR has published it (`[Hybrid] You'll Never Rust Alone - Rust Study Group`)
+    marked = mode_marker(summary)
 
     found = L.find_links(occ.description)
     location = " ".join(occ.location.split())
@@ -74,6 +78,8 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
     groups, title, linked = _groups_and_title(occ, summary, found, event_url, registry, notes)
     primary = groups[0] if groups else None
     mode, place = _mode_and_place(occ, location, found, primary, notes)
+    if marked is not None and mode == "in-person":
+        mode = marked  # `Virtual: …` at a venue: listed online, its place shown with it
     if primary and primary.home is None and registry.by_name(primary.name) is None:
         # a group the registry does not know is at home where it meets (the JSON says so), or,
         # when the entry gives no place it can be filed under (online, or a venue's name alone),

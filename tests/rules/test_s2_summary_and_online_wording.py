@@ -9,6 +9,7 @@ from events.rules.wording import (
     cancelled_title,
     is_generic_title,
     looks_like_group_name,
+    mode_marker,
     prefix_splits,
     published_mode,
     read_location_words,
@@ -24,6 +25,37 @@ def test_cancelled_markers(summary: str) -> None:
 
 def test_a_title_that_only_mentions_cancellation_is_not_cancelled() -> None:
     assert cancelled_title("Rust Meetup (not cancelled!)") is None
+
+
+@pytest.mark.parametrize(
+    ("summary", "mode"),
+    [
+        ("Virtual: 15th BcnRust Meetup", "online"),
+        ("Online: Rust ATX: Rust Lunch - Fareground", "online"),
+        ("[Virtual] Christmas Party 🎄", "online"),
+        ("(Online) Rust Hack and Learn", "online"),
+        ("Hybrid - Rust Lima: Office Hours", "hybrid"),
+        ("HYBRID | Rust Meetup", "hybrid"),
+        ("[Hybrid] You'll Never Rust Alone - Rust Study Group", "hybrid"),
+    ],
+)
+def test_a_mode_marker_opening_the_summary_says_how_the_event_is_held(summary, mode) -> None:
+    assert mode_marker(summary) == mode
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Online Code and Chat",  # published titles that open with the word, without a marker
+        "Hybrid event with Rust Dortmund!",
+        "Online MI Python: Improving Python Speed with a Bit of Rust",
+        "Virtual-first Rust",
+        "Virtual:",
+        "Rust Berlin: Virtual: Hack and Learn",
+    ],
+)
+def test_a_title_that_opens_with_the_word_alone_keeps_it(summary) -> None:
+    assert mode_marker(summary) is None
 
 
 def test_prefix_forms_are_all_offered() -> None:
