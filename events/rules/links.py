@@ -255,6 +255,8 @@ def is_noise(url: str) -> bool:
         return True
     if any(h in host for h in _CONDUCT_HOSTS):
         return True
+    if _is_meetup(host) and _meetup_path(url) is None:
+        return True  # Meetup's own pages (`/help/article/…`, `/topics/…`): no group's, no event's
     lowered = path.lower()
     if lowered.endswith(_NOISE_SUFFIXES):
         return True

@@ -169,6 +169,8 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
             code = country_code(" ".join(words[-n:])) if len(words) > n else None
             if code and not lowercase_code:
                 city = " ".join(words[:-n])
+                if n == 1 and len(words[-1]) <= 3 and not match_city(city, code)[1]:
+                    continue  # `Noser Engineering AG`: a company's suffix, not Antigua
                 readings.append(_Reading(code, None, tuple(rest), inline_city=city))
         # `Sydney NSW 2000`, `Austin TX 78701`: city and state in one part
         if _TWO_OR_THREE_CAPITALS.fullmatch(tail):

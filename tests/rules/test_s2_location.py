@@ -64,6 +64,20 @@ def test_postcode_before_the_city(country: str) -> None:
     assert shown(f"Rosenthaler Str. 40, 10178 Berlin, {country}") == "Berlin, DE"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Noser Engineering AG", None),  # Aktiengesellschaft, not Antigua and Barbuda
+        ("Scandio GmbH AT", None),
+        ("Berlin DE", "Berlin, DE"),  # a city the gazetteer knows there, and its code
+        ("Zurich CH", "Zurich, CH"),
+        ("Paris France", "Paris, FR"),
+    ],
+)
+def test_a_code_after_a_name_is_a_country_only_for_a_city_there(text, expected) -> None:
+    assert shown(text) == expected
+
+
 def test_canadian_province_and_postal_code_in_one_part() -> None:
     assert shown("100 Queen St W, Toronto, ON M5H 2N2, Canada") == "Toronto, ON, CA"
 

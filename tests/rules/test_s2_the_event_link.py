@@ -106,3 +106,23 @@ def test_a_second_host_named_on_the_same_line_is_labelled_too():
 def test_the_label_of_a_link_stops_at_the_link_before_it():
     _, second = L.find_links("RSVP https://luma.com/abc, stream https://youtu.be/x")
     assert second.label == "stream"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.meetup.com/help/article/4316479/",
+        "https://www.meetup.com/topics/rust/",
+        "https://www.meetup.com/find/?keywords=rust",
+    ],
+)
+def test_meetups_own_pages_are_noise_never_an_event_or_group(url):
+    assert L.is_noise(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.meetup.com/rust-berlin/", "https://www.meetup.com/de-DE/rust-zurich/events/1/"],
+)
+def test_a_meetup_groups_pages_are_not_noise(url):
+    assert not L.is_noise(url)
