@@ -239,6 +239,32 @@ def test_a_mode_marker_in_the_title_says_how_the_event_is_held():
     assert (ev.mode, ev.location) == ("in-person", "Berlin, DE")
 
 
+def test_the_host_an_entry_introduces_beats_a_group_remembered_for_its_title():
+    registry = Registry(
+        [
+            RegistryGroup(
+                "Rust Berlin",
+                "https://www.meetup.com/rust-berlin",
+                BERLIN,
+                titles=("rust and tell",),
+            )
+        ]
+    )
+    ev = understand(
+        occurrence(
+            summary="Rust and Tell",
+            location="Central Avenue 132, 88053 Guadalajara, MX",
+            description=(
+                "RSVP: https://www.meetup.com/rust-gdl/\n"
+                "Hosted by Rust Guadalajara: https://www.meetup.com/rust-gdl/"
+            ),
+        ),
+        registry,
+    )
+    assert (ev.group.name, ev.group.url) == ("Rust Guadalajara", "https://www.meetup.com/rust-gdl/")
+    assert ProblemKind.GROUP_GUESSED not in {p.kind for p in ev.problems}
+
+
 def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
     ev = read(
         location="c-base, Rungestraße 20, 10179 Berlin, Germany",

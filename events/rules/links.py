@@ -183,7 +183,7 @@ def find_links(text: str) -> list[Link]:
         found.append((m.start(), m.end(), m.group(0), ""))
     found.sort(key=lambda item: item[:2])
     links: list[Link] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # each link's index in `links`
     previous_end, previous_phrase = 0, ""
     previous: Link | None = None  # the link before on the line, if listed
     for pos, end, raw, anchor in found:
@@ -204,9 +204,14 @@ def find_links(text: str) -> list[Link]:
         previous_end, previous_phrase = max(end, previous_end), phrase.group(0) if phrase else ""
         url = _clean(raw)
         previous = None
-        if not is_http(url) or url in seen:
+        if not is_http(url):
             continue
-        seen.add(url)
+        if url in seen:  # `RSVP: <group>` … `Hosted by Rust Guadalajara: <group>`: the host's words
+            first = links[seen[url]]
+            if phrase and not _LABEL.search(first.label):
+                links[seen[url]] = Link(url, label, first.anchor or anchor)
+            continue
+        seen[url] = len(links)
         links.append(Link(url, label, anchor))
         previous = links[-1]
     return links

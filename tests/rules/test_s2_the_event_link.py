@@ -126,3 +126,12 @@ def test_meetups_own_pages_are_noise_never_an_event_or_group(url):
 )
 def test_a_meetup_groups_pages_are_not_noise(url):
     assert not L.is_noise(url)
+
+
+def test_a_link_given_twice_keeps_the_words_that_introduce_it_as_the_host():
+    found = L.find_links(
+        "RSVP: https://www.meetup.com/rust-gdl/\n"
+        "Hosted by Rust Guadalajara: https://www.meetup.com/rust-gdl/"
+    )
+    assert [link.url for link in found] == ["https://www.meetup.com/rust-gdl/"]
+    assert L.is_labelled_group_link(found[0]) and L.label_name(found[0]) == "Rust Guadalajara"
