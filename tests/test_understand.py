@@ -265,6 +265,16 @@ def test_the_host_an_entry_introduces_beats_a_group_remembered_for_its_title():
     assert ProblemKind.GROUP_GUESSED not in {p.kind for p in ev.problems}
 
 
+def test_a_group_named_by_its_prefix_links_the_meetup_page_the_entry_gives_under_that_name():
+    ev = read(
+        summary="Rust Nairobi: Rust Social",
+        location="GitHub HQ, 190 Station Road, Nairobi, Kenya",
+        description="RSVP: https://www.meetup.com/rust-nairobi/ · https://www.meetup.com/other-group/",
+    )
+    assert (ev.group.name, ev.group.url) == ("Rust Nairobi", "https://www.meetup.com/rust-nairobi")
+    assert ProblemKind.NO_GROUP_LINK not in {p.kind for p in ev.problems}
+
+
 def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
     ev = read(
         location="c-base, Rungestraße 20, 10179 Berlin, Germany",

@@ -100,7 +100,7 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         if home is not None:
             groups = (Group(primary.name, primary.url, home), *groups[1:])
             primary = groups[0]
-    groups = _with_links(occ, groups, event_url, notes)
+    groups = _with_links(occ, groups, event_url, found, notes)
 
     if event_url is None:
         # the group page the entry itself links stands for the event, as TWIR shows it
@@ -450,14 +450,24 @@ def _groups_and_title(
 
 
 def _with_links(
-    occ: Occurrence, groups: tuple[Group, ...], event_url: str | None, notes: list[Note]
+    occ: Occurrence,
+    groups: tuple[Group, ...],
+    event_url: str | None,
+    found: list[L.Link],
+    notes: list[Note],
 ) -> tuple[Group, ...]:
-    """Every group with a page to link: its own, else the Meetup group of the event link,
-    else the calendar's page, else the event link itself; each choice reported."""
+    """Every group with a page to link: its own, else the Meetup group page the entry links
+    under the group's name (`Rust Nairobi`: meetup.com/rust-nairobi), else the Meetup group of
+    the event link, else the calendar's page, else the event link itself; each choice
+    reported."""
     out = []
     for index, group in enumerate(groups):
         if group.url and L.is_http(group.url):
             out.append(group)
+            continue
+        named = _meetup_page_named(found, group.name)
+        if named is not None:
+            out.append(Group(group.name, named, group.home))
             continue
         page = (event_url and L.meetup_group_page(event_url)) or None
         if page is None and occ.calendar_id:
@@ -470,6 +480,16 @@ def _with_links(
             notes.append((ProblemKind.NO_GROUP_LINK, f"no link for the group{where}"))
         out.append(Group(group.name, page, group.home))
     return tuple(out)
+
+
+def _meetup_page_named(found: list[L.Link], name: str) -> str | None:
+    """The Meetup group page among the entry's links whose address spells the group's name."""
+    key = name_key(name)
+    for link in found:
+        slug = L.meetup_slug(link.url)
+        if slug and L.is_group_page(link.url) and name_key(_guessed_name(slug)) == key:
+            return L.meetup_group_page(link.url)
+    return None
 
 
 # -- mode and place --------------------------------------------------------------------------
