@@ -29,7 +29,13 @@ def calendar_id(source: str, body: bytes = b"") -> str | None:
         found = unquote(m.group(1))
         if "@" in found:
             return found
-    if named := _ID_IN_BODY.search(_FOLD.sub(b"", body[:2_000_000])):  # a fold may split it
+    head = body[:2_000_000]
+    named = _ID_IN_BODY.search(head)
+    if named is not None and b"\n" in head[max(0, named.start() - 3) : named.start()]:
+        named = None  # just after a fold: its start may be on the line before
+    if named is None and (b"\n " in head or b"\n\t" in head):
+        named = _ID_IN_BODY.search(_FOLD.sub(b"", head))
+    if named:
         return named.group(0).decode("ascii").lower()
     return None
 

@@ -208,8 +208,8 @@ def find_links(text: str) -> list[Link]:
             continue
         if url in seen:  # `RSVP: <group>` … `Hosted by Rust Guadalajara: <group>`: the host's words
             first = links[seen[url]]
-            if phrase and not _LABEL.search(first.label):
-                links[seen[url]] = Link(url, label, first.anchor or anchor)
+            if phrase and not _LABEL.search(first.label) and not is_event_page(url):
+                links[seen[url]] = Link(url, label, anchor)
             continue
         seen[url] = len(links)
         links.append(Link(url, label, anchor))
@@ -266,6 +266,48 @@ def is_noise(url: str) -> bool:
     if lowered.endswith(_NOISE_SUFFIXES):
         return True
     return any(segment.rsplit(".", 1)[0] in _CONDUCT for segment in lowered.split("/") if segment)
+
+
+#: Hosts of many organisers' pages (event platforms, code hosting, conference listings): the
+#: root of such a site is nobody's group page. A name ending in a dot is a prefix
+#: (`eventbrite.co.uk`, `mobilizon.fr`).
+_PLATFORM_HOSTS = (
+    "meetup.com",
+    "lu.ma",
+    "luma.com",
+    "eventbrite.",
+    "hasgeek.com",
+    "google.com",
+    "github.com",
+    "gitlab.com",
+    "codeberg.org",
+    "dev.events",
+    "confs.tech",
+    "sessionize.com",
+    "ti.to",
+    "pretix.eu",
+    "linkedin.com",
+    "facebook.com",
+    "medium.com",
+    "dev.to",
+    "forms.gle",
+    "mobilizon.",
+)
+#: The first segment of a path that lists one of many events (`…/events/<one>`): the site's
+#: root is that of whoever lists them, not of one conference.
+_LISTING_SEGMENTS = frozenset({"events", "event"})
+
+
+def is_platform_page(url: str) -> bool:
+    """A page on a site of many organisers' events, whose root is no one group's page."""
+    host = host_of(url)
+    if any(
+        host.startswith(p) if p.endswith(".") else host == p or host.endswith("." + p)
+        for p in _PLATFORM_HOSTS
+    ):
+        return True
+    segments = _segments(url)
+    return len(segments) >= 2 and segments[0].lower() in _LISTING_SEGMENTS
 
 
 def is_event_page(url: str) -> bool:

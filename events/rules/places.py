@@ -92,6 +92,7 @@ class _Reading(NamedTuple):
     named: str | None = None  # the part that named the country or state, as written
     inline_city: str | None = None  # `Sydney` of `Sydney NSW 2000`
     after_state: bool = False  # the last part of `rest` stood just before the state
+    known_city_only: bool = False  # `Noser Engineering AG`: a code that may be a suffix
 
 
 class _Found(NamedTuple):
@@ -169,9 +170,12 @@ def _readings(parts: list[_Part]) -> list[_Reading]:
             code = country_code(" ".join(words[-n:])) if len(words) > n else None
             if code and not lowercase_code:
                 city = " ".join(words[:-n])
-                if n == 1 and len(words[-1]) <= 3 and not match_city(city, code)[1]:
-                    continue  # `Noser Engineering AG`: a company's suffix, not Antigua
-                readings.append(_Reading(code, None, tuple(rest), inline_city=city))
+                # a bare code after a name (`Berlin DE`, but `Noser Engineering AG`: a company's
+                # suffix, not Antigua) names the country only of a city the gazetteer knows
+                weak = n == 1 and len(words[-1]) <= 3
+                readings.append(
+                    _Reading(code, None, tuple(rest), inline_city=city, known_city_only=weak)
+                )
         # `Sydney NSW 2000`, `Austin TX 78701`: city and state in one part
         if _TWO_OR_THREE_CAPITALS.fullmatch(tail):
             for c, s in state_codes(tail):
@@ -292,6 +296,8 @@ def _resolve(reading: _Reading) -> _Found | None:
         if tail:
             shown, found = match_city(tail, country, state)
             return _place(shown, country, state, found)
+    if reading.known_city_only:
+        return None
     chosen = next((t for t, pos in candidates if pos and _plausible_city(t)), None)
     if chosen is None and len(candidates) == 1 and _plausible_city(candidates[0][0]):
         chosen = candidates[0][0]

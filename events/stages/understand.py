@@ -236,33 +236,6 @@ def _hosts_in_text(registry: Registry, description: str, *, partners: bool) -> l
     return found
 
 
-#: Hosts of many organisers' pages (event platforms, code hosting, conference listings): the
-#: root of such a site is nobody's group page.
-_PLATFORM_HOSTS = (
-    "meetup.com",
-    "lu.ma",
-    "luma.com",
-    "eventbrite.",
-    "hasgeek.com",
-    "google.com",
-    "github.com",
-    "gitlab.com",
-    "codeberg.org",
-    "dev.events",
-    "confs.tech",
-    "sessionize.com",
-    "ti.to",
-    "pretix.eu",
-    "linkedin.com",
-    "facebook.com",
-    "medium.com",
-    "dev.to",
-    "forms.gle",
-    "mobilizon.",
-)
-#: A path through one of these is a listing of many events (`…/events/<one>`): the site's
-#: root is that of whoever lists them, not of one conference.
-_LISTING_SEGMENTS = frozenset({"events", "event"})
 _YEAR = re.compile(r"\s*(?:'\d\d|\b(?:19|20)\d\d\b)\s*")
 
 
@@ -286,11 +259,9 @@ def _site_root(url: str) -> str | None:
     host = L.host_of(url)
     if not host or L.is_meeting_link(url) or L.is_noise(url):
         return None
-    if any(host == p or host.endswith("." + p) or host.startswith(p) for p in _PLATFORM_HOSTS):
+    if L.is_platform_page(url):
         return None
     parts = urlsplit(url)
-    if any(segment.lower() in _LISTING_SEGMENTS for segment in parts.path.split("/")):
-        return None
     labels = parts.netloc.split(".")
     if len(labels) >= 3 and any(c.isdigit() for c in labels[0]):
         labels = labels[1:]  # `2023.rustnl.org`: the conference, not its year
@@ -457,9 +428,8 @@ def _with_links(
     notes: list[Note],
 ) -> tuple[Group, ...]:
     """Every group with a page to link: its own, else the Meetup group page the entry links
-    under the group's name (`Rust Nairobi`: meetup.com/rust-nairobi), else the Meetup group of
-    the event link, else the calendar's page, else the event link itself; each choice
-    reported."""
+    under the group's name (`Rust Nairobi`: meetup.com/rust-nairobi), else (each of these
+    reported) the Meetup group of the event link, the calendar's page, the event link."""
     out = []
     for index, group in enumerate(groups):
         if group.url and L.is_http(group.url):
@@ -487,7 +457,7 @@ def _meetup_page_named(found: list[L.Link], name: str) -> str | None:
     key = name_key(name)
     for link in found:
         slug = L.meetup_slug(link.url)
-        if slug and L.is_group_page(link.url) and name_key(_guessed_name(slug)) == key:
+        if slug and L.is_group_page(link.url) and name_key(slug) == key:
             return L.meetup_group_page(link.url)
     return None
 

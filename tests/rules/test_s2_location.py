@@ -70,6 +70,9 @@ def test_postcode_before_the_city(country: str) -> None:
         ("Noser Engineering AG", None),  # Aktiengesellschaft, not Antigua and Barbuda
         ("Scandio GmbH AT", None),
         ("Berlin DE", "Berlin, DE"),  # a city the gazetteer knows there, and its code
+        ("Mozilla Berlin DE", "Berlin, DE"),  # after a venue
+        ("Google Zurich CH", "Zurich, CH"),
+        ("Microsoft Reactor London UK", "London, UK"),
         ("Zurich CH", "Zurich, CH"),
         ("Paris France", "Paris, FR"),
     ],

@@ -135,3 +135,34 @@ def test_a_link_given_twice_keeps_the_words_that_introduce_it_as_the_host():
     )
     assert [link.url for link in found] == ["https://www.meetup.com/rust-gdl/"]
     assert L.is_labelled_group_link(found[0]) and L.label_name(found[0]) == "Rust Guadalajara"
+
+
+def test_the_host_words_of_a_second_mention_come_with_that_mention_alone():
+    found = L.find_links(
+        '<a href="https://www.meetup.com/rust-gdl/">RSVP on Meetup</a><br>'
+        "Hosted by Rust Guadalajara: https://www.meetup.com/rust-gdl/"
+    )
+    assert L.label_name(found[0]) == "Rust Guadalajara"
+
+
+def test_an_event_page_given_twice_is_not_made_a_group_page_by_its_second_label():
+    found = L.find_links(
+        "Register: https://lu.ma/abc123\nOrganized by Rust X: https://lu.ma/abc123"
+    )
+    assert not L.is_labelled_group_link(found[0])
+
+
+@pytest.mark.parametrize(
+    ("url", "platform"),
+    [
+        ("https://github.com/rust-embedded/wg/issues/812", True),
+        ("https://www.eventbrite.co.uk/e/rust-tickets-1", True),
+        ("https://mobilizon.fr/events/3f76f860", True),
+        ("https://foundation.rust-lang.org/events/rustconf-2024/x", True),
+        ("https://dev.toulouse.fr/2025/", False),  # not dev.to
+        ("https://ti.tokyo/2025", False),  # not ti.to
+        ("https://eurorust.eu/2025/", False),
+    ],
+)
+def test_pages_on_sites_of_many_organisers(url, platform):
+    assert L.is_platform_page(url) is platform
