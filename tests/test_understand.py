@@ -275,6 +275,28 @@ def test_a_group_named_by_its_prefix_links_the_meetup_page_the_entry_gives_under
     assert ProblemKind.NO_GROUP_LINK not in {p.kind for p in ev.problems}
 
 
+@pytest.mark.parametrize(
+    ("summary", "group", "title"),
+    [
+        # the prefix shares no word with the event link's group: a title, kept whole
+        (
+            "Embedded Rust Hangout - November Edition",
+            "Rust Cape Town",
+            "Embedded Rust Hangout - November Edition",
+        ),
+        # the prefix names the group of the address: the group, and no part of the title
+        ("Rust Kraków: Rust & Pierogi #4", "Rust Kraków", "Rust & Pierogi #4"),
+    ],
+)
+def test_an_unknown_groups_prefix_names_it_only_when_it_names_its_meetup_address(
+    summary, group, title
+):
+    slug = "rust-cape-town" if "Cape" in group else "rust-krakow"
+    ev = read(summary=summary, url=f"https://www.meetup.com/{slug}/events/311949237/")
+    assert (ev.group.name, ev.title) == (group, title)
+    assert ev.group.url == f"https://www.meetup.com/{slug}"
+
+
 def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
     ev = read(
         location="c-base, Rungestraße 20, 10179 Berlin, Germany",

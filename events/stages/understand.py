@@ -353,10 +353,20 @@ def _groups_and_title(
             add(record, None, None, False)
     if not candidates and occ.organizer:
         add(registry.by_name(occ.organizer), None, None, False)
-    # 7. the Meetup group of the event link, which the registry does not know
+    # 7. the Meetup group of the event link, which the registry does not know, named by the
+    # prefix unless the prefix and the group's address share no word (`Embedded Rust Hangout -
+    # November Edition` at meetup.com/rust-cape-town: a title, not the group)
     if not candidates and event_url and (page := L.meetup_group_page(event_url)):
+        slug = page.rsplit("/", 1)[1]
         shortest = sorted(prefixes, key=lambda lr: len(lr[0]))
-        name = next((left for left, _ in shortest if looks_like_group_name(left)), None)
+        name = next(
+            (
+                left
+                for left, _ in shortest
+                if looks_like_group_name(left) and _names_the_address(left, slug)
+            ),
+            None,
+        )
         add(None, name or _guessed_name(page.rsplit("/", 1)[1]), page, True)
         if not name:
             guessed("named after the Meetup address of its event link")
@@ -450,6 +460,22 @@ def _with_links(
             notes.append((ProblemKind.NO_GROUP_LINK, f"no link for the group{where}"))
         out.append(Group(group.name, page, group.home))
     return tuple(out)
+
+
+#: Words too common in groups' names to tie a name to an address.
+_COMMON_NAME_WORDS = frozenset(
+    {"rust", "rustaceans", "meetup", "meetups", "group", "user", "users", "community", "the"}
+)
+
+
+def _names_the_address(name: str, slug: str) -> bool:
+    """Whether a group's name and a Meetup address share a word that tells one group from
+    another (`Rust Kraków` and `rust-krakow`, `Bay Area Rust` and `bayarearust`)."""
+    address = name_key(slug)
+    words = [name_key(w) for w in _SLUG_SEPARATORS.split(name) if w]
+    if name_key(name) in address or address in name_key(name):
+        return True
+    return any(len(w) >= 3 and w not in _COMMON_NAME_WORDS and w in address for w in words)
 
 
 def _meetup_page_named(found: list[L.Link], name: str) -> str | None:
