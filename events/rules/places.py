@@ -359,6 +359,8 @@ def explain_location(text: str) -> tuple[Place | None, str | None]:
     venue, a hybrid one names its venue beside the online words. Cached: a recurring series
     repeats its LOCATION on every occurrence."""
     visible = " ".join(_INVISIBLE.sub("", text).split())
+    if (missing := visible.count("(") - visible.count(")")) > 0:
+        visible += ")" * missing  # `… (Montreal, QC H2A 7E0, Canada`: a bracket left open
     if not visible.strip(" .!:"):
         return None, "no location given"
     bare = _strip_noise(visible)

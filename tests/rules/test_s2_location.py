@@ -81,6 +81,20 @@ def test_a_code_after_a_name_is_a_country_only_for_a_city_there(text, expected) 
     assert shown(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "72 Granville St, Hybrid: Virtual and In-Person (Montreal, QC H2A 7E0, Canada",
+            "Montreal, QC, CA",
+        ),
+        ("Mozilla (2 Harrison St, San Francisco, CA", "San Francisco, CA, US"),
+    ],
+)
+def test_a_bracket_left_open_closes_at_the_end(text, expected) -> None:
+    assert shown(text) == expected
+
+
 def test_canadian_province_and_postal_code_in_one_part() -> None:
     assert shown("100 Queen St W, Toronto, ON M5H 2N2, Canada") == "Toronto, ON, CA"
 
