@@ -297,6 +297,28 @@ def test_an_unknown_groups_prefix_names_it_only_when_it_names_its_meetup_address
     assert ev.group.url == f"https://www.meetup.com/{slug}"
 
 
+def test_a_group_remembered_for_a_title_is_not_guessed_for_a_venue_in_another_country():
+    registry = Registry(
+        [
+            RegistryGroup(
+                "Rust Berlin",
+                "https://www.meetup.com/rust-berlin",
+                BERLIN,
+                titles=("rust and tell",),
+            )
+        ]
+    )
+    abroad = understand(occurrence(summary="Rust and Tell", location="Geneva, CH"), registry)
+    assert abroad.group.name != "Rust Berlin"
+    assert ProblemKind.NO_GROUP in {p.kind for p in abroad.problems}
+    at_home = understand(
+        occurrence(summary="Rust and Tell", location="c-base, Rungestraße 20, 10179 Berlin"),
+        registry,
+    )
+    assert at_home.group.name == "Rust Berlin"
+    assert ProblemKind.GROUP_GUESSED in {p.kind for p in at_home.problems}
+
+
 def test_the_word_hybrid_in_the_description_makes_an_in_person_event_hybrid():
     ev = read(
         location="c-base, Rungestraße 20, 10179 Berlin, Germany",

@@ -376,8 +376,11 @@ def _groups_and_title(
     # 9. a title only one group has used (the same title, or one holding it): a guess, unless
     # the title's prefix names a group itself (`Rust Seattle Hack Night: Rustlings Together`)
     if not candidates and not any(looks_like_group_name(left) for left, _ in prefixes):
+        venue = explain_location(" ".join(occ.location.split()))[0] if occ.location else None
         for text in (summary, *(right for _, right in prefixes)):
             record = registry.by_title(text)
+            if record is not None and _elsewhere(record, venue):
+                continue  # `Rust and Tell` in Geneva is not Rust Berlin's: the venue says so
             if record is not None:
                 add(record, None, None, False)
                 guessed(f"recognised by its title {text!r} alone")
@@ -460,6 +463,11 @@ def _with_links(
             notes.append((ProblemKind.NO_GROUP_LINK, f"no link for the group{where}"))
         out.append(Group(group.name, page, group.home))
     return tuple(out)
+
+
+def _elsewhere(record: RegistryGroup, venue: Place | None) -> bool:
+    """Whether the entry's venue lies in another country than the group's home."""
+    return venue is not None and record.home is not None and venue.country != record.home.country
 
 
 #: Words too common in groups' names to tie a name to an address.
