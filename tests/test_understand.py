@@ -42,6 +42,14 @@ REGISTRY = Registry(
     ]
 )
 BERLIN_EVENT = "https://www.meetup.com/rust-berlin/events/306046642/"
+#: A registry that remembers Rust Berlin for a title, as the published blocks teach it.
+TITLED = Registry(
+    [
+        RegistryGroup(
+            "Rust Berlin", "https://www.meetup.com/rust-berlin", BERLIN, titles=("rust and tell",)
+        )
+    ]
+)
 
 
 def read(**kw):
@@ -240,16 +248,7 @@ def test_a_mode_marker_in_the_title_says_how_the_event_is_held():
 
 
 def test_the_host_an_entry_introduces_beats_a_group_remembered_for_its_title():
-    registry = Registry(
-        [
-            RegistryGroup(
-                "Rust Berlin",
-                "https://www.meetup.com/rust-berlin",
-                BERLIN,
-                titles=("rust and tell",),
-            )
-        ]
-    )
+    registry = TITLED
     ev = understand(
         occurrence(
             summary="Rust and Tell",
@@ -298,16 +297,7 @@ def test_an_unknown_groups_prefix_names_it_only_when_it_names_its_meetup_address
 
 
 def test_a_group_remembered_for_a_title_is_not_guessed_for_a_venue_in_another_country():
-    registry = Registry(
-        [
-            RegistryGroup(
-                "Rust Berlin",
-                "https://www.meetup.com/rust-berlin",
-                BERLIN,
-                titles=("rust and tell",),
-            )
-        ]
-    )
+    registry = TITLED
     abroad = understand(occurrence(summary="Rust and Tell", location="Geneva, CH"), registry)
     assert abroad.group.name != "Rust Berlin"
     assert ProblemKind.NO_GROUP in {p.kind for p in abroad.problems}
