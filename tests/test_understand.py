@@ -285,12 +285,14 @@ def test_a_group_named_by_its_prefix_links_the_meetup_page_the_entry_gives_under
         ),
         # the prefix names the group of the address: the group, and no part of the title
         ("Rust Kraków: Rust & Pierogi #4", "Rust Kraków", "Rust & Pierogi #4"),
+        # the address abbreviates the prefix's city: still the group's name
+        ("Rust Guadalajara: Co-working Evening", "Rust Guadalajara", "Co-working Evening"),
     ],
 )
 def test_an_unknown_groups_prefix_names_it_only_when_it_names_its_meetup_address(
     summary, group, title
 ):
-    slug = "rust-cape-town" if "Cape" in group else "rust-krakow"
+    slug = {"Rust Cape Town": "rust-cape-town", "Rust Kraków": "rust-krakow"}.get(group, "rust-gdl")
     ev = read(summary=summary, url=f"https://www.meetup.com/{slug}/events/311949237/")
     assert (ev.group.name, ev.title) == (group, title)
     assert ev.group.url == f"https://www.meetup.com/{slug}"

@@ -260,7 +260,7 @@ def is_noise(url: str) -> bool:
         return True
     if any(h in host for h in _CONDUCT_HOSTS):
         return True
-    if _is_meetup(host) and _meetup_path(url) is None:
+    if _is_meetup(host) and _meetup_path(url) is None and not _groupless_meetup_event(url):
         return True  # Meetup's own pages (`/help/article/…`, `/topics/…`): no group's, no event's
     lowered = path.lower()
     if lowered.endswith(_NOISE_SUFFIXES):
@@ -413,6 +413,14 @@ def meetup_group_page(url: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
+def _groupless_meetup_event(url: str) -> bool:
+    """`meetup.com/events/<id>/` (or `/it-IT/events/<id>/`): an event's page without its group."""
+    segments = _segments(url)
+    if segments and _LOCALE.match(segments[0]):
+        segments = segments[1:]
+    return len(segments) >= 2 and segments[0].lower() == "events"
+
+
 def meetup_event_id(url: str) -> str | None:
     """The id of a Meetup event page (`/<slug>/events/<id>/`), lower-cased."""
     path = _meetup_path(url)

@@ -483,7 +483,25 @@ def _names_the_address(name: str, slug: str) -> bool:
     words = [name_key(w) for w in _SLUG_SEPARATORS.split(name) if w]
     if name_key(name) in address or address in name_key(name):
         return True
-    return any(len(w) >= 3 and w not in _COMMON_NAME_WORDS and w in address for w in words)
+    if any(len(w) >= 3 and w not in _COMMON_NAME_WORDS and w in address for w in words):
+        return True
+    # `Rust Guadalajara` and `rust-gdl`: the address abbreviates a word of the name
+    tokens = [name_key(t) for t in _SLUG_SEPARATORS.split(slug)]
+    return any(
+        _abbreviates(t, w)
+        for t in tokens
+        if len(t) >= 2 and t not in _COMMON_NAME_WORDS
+        for w in words
+        if w not in _COMMON_NAME_WORDS
+    )
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether `short` is `word` with letters left out, starting with its first (`gdl`)."""
+    if not short or not word or short[0] != word[0] or len(short) >= len(word):
+        return False
+    letters = iter(word)
+    return all(c in letters for c in short)
 
 
 def _meetup_page_named(found: list[L.Link], name: str) -> str | None:

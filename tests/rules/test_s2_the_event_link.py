@@ -122,7 +122,12 @@ def test_meetups_own_pages_are_noise_never_an_event_or_group(url):
 
 @pytest.mark.parametrize(
     "url",
-    ["https://www.meetup.com/rust-berlin/", "https://www.meetup.com/de-DE/rust-zurich/events/1/"],
+    [
+        "https://www.meetup.com/rust-berlin/",
+        "https://www.meetup.com/de-DE/rust-zurich/events/1/",
+        "https://www.meetup.com/it-IT/events/304569167/",  # an event's page without its group
+        "https://www.meetup.com/events/304569167/",
+    ],
 )
 def test_a_meetup_groups_pages_are_not_noise(url):
     assert not L.is_noise(url)
