@@ -234,6 +234,21 @@ def test_a_venue_alone_with_nothing_naming_a_city_stays_unplaced():
     assert ProblemKind.HOME_GUESSED not in {p.kind for p in ev.problems}
 
 
+@pytest.mark.parametrize(
+    ("summary", "group", "title"),
+    [
+        # a group prefix after the marker goes with it
+        ("Online: Rust Berlin: Rust Hack and Learn", "Rust Berlin", "Rust Hack and Learn"),
+        ("Virtual - [Rust Berlin] Rust and Tell", "Rust Berlin", "Rust and Tell"),
+        # a marker before a title alone stays, as TWIR publishes it
+        ("[Hybrid] Rust Hack and Learn", "Rust Berlin", "[Hybrid] Rust Hack and Learn"),
+    ],
+)
+def test_a_mode_marker_goes_from_the_title_with_the_group_prefix_after_it(summary, group, title):
+    ev = read(summary=summary, url=BERLIN_EVENT, location="Online")
+    assert (ev.group.name, ev.title) == (group, title)
+
+
 def test_a_mode_marker_in_the_title_says_how_the_event_is_held():
     ev = read(
         summary="[Hybrid] Rust Hack and Learn",

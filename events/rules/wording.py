@@ -54,6 +54,15 @@ _MODE_MARKER = re.compile(
 )
 
 
+def without_mode_marker(summary: str) -> str:
+    """The SUMMARY after its opening mode marker (`Online: Rust ATX: Rust Lunch` → `Rust ATX:
+    Rust Lunch`), where a group prefix may follow; the SUMMARY itself when it has none."""
+    match = _MODE_MARKER.match(summary)
+    if match is None or not summary[match.end() :].strip():
+        return summary
+    return summary[match.end() :].strip()
+
+
 def mode_marker(summary: str) -> Literal["online", "hybrid"] | None:
     """How a SUMMARY's opening marker says the event is held; None when it opens with none
     (or with nothing after it)."""

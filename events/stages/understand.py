@@ -36,6 +36,7 @@ from events.rules.wording import (
     prefix_splits,
     read_location_words,
     says_hybrid,
+    without_mode_marker,
 )
 
 # patterns compiled once, at import (a forked process inherits them compiled)
@@ -306,7 +307,10 @@ def _groups_and_title(
             notes.append((ProblemKind.GROUP_GUESSED, f"group {candidates[0].group.name!r} {why}"))
 
     own_feed = bool(occ.feed.group or occ.feed.group_url)
-    prefixes = prefix_splits(summary)
+    # a group prefix may stand after a mode marker (`Online: Rust ATX: Rust Lunch`): it goes
+    # with the marker when it names the group; a marker before a title stays in it
+    unmarked = without_mode_marker(summary)
+    prefixes = prefix_splits(unmarked)
     labelled = [lk for lk in found if L.is_labelled_group_link(lk)]
     partners = [lk for lk in labelled if L.is_cohost_link(lk)]
     hosts = [lk for lk in labelled if lk not in partners]
@@ -372,12 +376,12 @@ def _groups_and_title(
             guessed("named after the Meetup address of its event link")
     # 8. a known name opening the title (`Rust Girona Hack & Learn 12 2025`)
     if not candidates:
-        add(registry.by_name_prefix(summary), None, None, False)
+        add(registry.by_name_prefix(unmarked), None, None, False)
     # 9. a title only one group has used (the same title, or one holding it): a guess, unless
     # the title's prefix names a group itself (`Rust Seattle Hack Night: Rustlings Together`)
     if not candidates and not any(looks_like_group_name(left) for left, _ in prefixes):
         venue = explain_location(" ".join(occ.location.split()))[0] if occ.location else None
-        for text in (summary, *(right for _, right in prefixes)):
+        for text in dict.fromkeys((summary, unmarked, *(right for _, right in prefixes))):
             record = registry.by_title(text)
             if record is not None and _elsewhere(record, venue):
                 continue  # `Rust and Tell` in Geneva is not Rust Berlin's: the venue says so

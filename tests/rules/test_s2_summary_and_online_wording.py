@@ -13,6 +13,7 @@ from events.rules.wording import (
     prefix_splits,
     published_mode,
     read_location_words,
+    without_mode_marker,
 )
 
 
@@ -168,3 +169,9 @@ def test_about_rust_looks_past_links_and_the_groups_own_name() -> None:
     text = f"{group}\nIntro to Kubernetes\nhttps://www.meetup.com/wasm-rust-meetup/events/1/"
     assert not about_rust("Intro to Kubernetes", text, ignore=[group])
     assert about_rust("Intro to Kubernetes", text + "\nWe will also cover Rust.", ignore=[group])
+
+
+def test_what_follows_a_mode_marker() -> None:
+    assert without_mode_marker("Online: Rust ATX: Rust Lunch") == "Rust ATX: Rust Lunch"
+    assert without_mode_marker("Online Code and Chat") == "Online Code and Chat"
+    assert without_mode_marker("Virtual:") == "Virtual:"
