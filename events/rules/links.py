@@ -384,15 +384,21 @@ def _is_meetup(host: str) -> bool:
     return host == "meetup.com" or host.endswith(".meetup.com")
 
 
-def _meetup_path(url: str) -> list[str] | None:
+def _meetup_segments(url: str) -> list[str] | None:
     """The path segments of a Meetup link after its locale (`/de-DE/rust-zurich/…`), cased as
-    written; None for other hosts and for Meetup pages that name no group."""
+    written; None for other hosts."""
     split = _split(url)
     if split is None or not _is_meetup(split[0]):
         return None
     segments = split[3]
     if len(segments) > 1 and _LOCALE.match(segments[0]):
         segments = segments[1:]
+    return segments
+
+
+def _meetup_path(url: str) -> list[str] | None:
+    """`_meetup_segments` of a Meetup page that names a group; None for the others."""
+    segments = _meetup_segments(url)
     if not segments or segments[0].lower() in _MEETUP_RESERVED:
         return None
     return segments
@@ -412,15 +418,13 @@ def meetup_group_page(url: str) -> str | None:
     return f"https://www.meetup.com/{path[0]}" if path else None
 
 
-@lru_cache(maxsize=8192)
 def _groupless_meetup_event(url: str) -> bool:
     """`meetup.com/events/<id>/` (or `/it-IT/events/<id>/`): an event's page without its group."""
-    segments = _segments(url)
-    if segments and _LOCALE.match(segments[0]):
-        segments = segments[1:]
+    segments = _meetup_segments(url) or []
     return len(segments) >= 2 and segments[0].lower() == "events"
 
 
+@lru_cache(maxsize=8192)
 def meetup_event_id(url: str) -> str | None:
     """The id of a Meetup event page (`/<slug>/events/<id>/`), lower-cased."""
     path = _meetup_path(url)

@@ -54,20 +54,24 @@ _MODE_MARKER = re.compile(
 )
 
 
+def _marker(summary: str) -> re.Match[str] | None:
+    """The SUMMARY's opening mode marker, if something follows it."""
+    match = _MODE_MARKER.match(summary)
+    return match if match is not None and summary[match.end() :].strip() else None
+
+
 def without_mode_marker(summary: str) -> str:
     """The SUMMARY after its opening mode marker (`Online: Rust ATX: Rust Lunch` → `Rust ATX:
     Rust Lunch`), where a group prefix may follow; the SUMMARY itself when it has none."""
-    match = _MODE_MARKER.match(summary)
-    if match is None or not summary[match.end() :].strip():
-        return summary
-    return summary[match.end() :].strip()
+    match = _marker(summary)
+    return summary if match is None else summary[match.end() :].strip()
 
 
 def mode_marker(summary: str) -> Literal["online", "hybrid"] | None:
     """How a SUMMARY's opening marker says the event is held; None when it opens with none
     (or with nothing after it)."""
-    match = _MODE_MARKER.match(summary)
-    if match is None or not summary[match.end() :].strip():
+    match = _marker(summary)
+    if match is None:
         return None
     return "hybrid" if (match.group(1) or match.group(2)).lower() == "hybrid" else "online"
 

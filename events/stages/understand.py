@@ -76,7 +76,9 @@ def understand(occ: Occurrence, registry: Registry) -> Event:
         found.append(L.Link(L.unwrap(location), "", ""))
     event_url = _event_link(occ.url, found)
 
-    groups, title, linked = _groups_and_title(occ, summary, found, event_url, registry, notes)
+    groups, title, linked = _groups_and_title(
+        occ, summary, location, found, event_url, registry, notes
+    )
     primary = groups[0] if groups else None
     mode, place = _mode_and_place(occ, location, found, primary, notes)
     if marked is not None and mode == "in-person":
@@ -272,6 +274,7 @@ def _site_root(url: str) -> str | None:
 def _groups_and_title(
     occ: Occurrence,
     summary: str,
+    location: str,
     found: list[L.Link],
     event_url: str | None,
     registry: Registry,
@@ -371,7 +374,7 @@ def _groups_and_title(
             ),
             None,
         )
-        add(None, name or _guessed_name(page.rsplit("/", 1)[1]), page, True)
+        add(None, name or _guessed_name(slug), page, True)
         if not name:
             guessed("named after the Meetup address of its event link")
     # 8. a known name opening the title (`Rust Girona Hack & Learn 12 2025`)
@@ -380,7 +383,7 @@ def _groups_and_title(
     # 9. a title only one group has used (the same title, or one holding it): a guess, unless
     # the title's prefix names a group itself (`Rust Seattle Hack Night: Rustlings Together`)
     if not candidates and not any(looks_like_group_name(left) for left, _ in prefixes):
-        venue = explain_location(" ".join(occ.location.split()))[0] if occ.location else None
+        venue = explain_location(location)[0] if location else None
         for text in dict.fromkeys((summary, unmarked, *(right for _, right in prefixes))):
             record = registry.by_title(text)
             if record is not None and _elsewhere(record, venue):
